@@ -1,0 +1,91 @@
+/**
+ * onnxruntime-web start-up inside workerd. This file is the only place that knows how ORT's WebAssembly gets
+ * instantiated; everything else asks for `ort()`.
+ *
+ * Why a shim: workerd forbids compiling WebAssembly from bytes at run time ("Wasm code generation disallowed by
+ * embedder"): a Worker may only instantiate modules that wrangler compiled at upload, imported as `.wasm` modules.
+ * ORT's bundled build (`onnxruntime-web/wasm`) embeds the Emscripten loader, which either fetches the .wasm next to
+ * `import.meta.url` (undefined in workerd) or, given `env.wasm.wasmBinary`, calls
+ * `WebAssembly.instantiate(bytes, imports)`. ORT exposes no hook for passing a precompiled `WebAssembly.Module`
+ * (Emscripten's `instantiateWasm` option is not forwarded by ORT's wasm-factory.ts), so, for the duration of ORT's
+ * one-time initialisation only, `WebAssembly.instantiate` is wrapped: the call that carries our sentinel bytes is
+ * answered by instantiating the precompiled module with the imports Emscripten built; every other call passes
+ * through untouched. The wrapper is removed as soon as initialisation settles. test/worker/runtime.test.ts guards it.
+ */
+
+import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
+import * as ortNamespace from "onnxruntime-web/wasm";
+
+export type Ort = typeof ortNamespace;
+
+/** The 8-byte WebAssembly header: a valid `wasmBinary` value that marks the instantiate call to substitute. */
+const SENTINEL = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+function isSentinel(source: unknown): boolean {
+  if (!(source instanceof Uint8Array) && !(source instanceof ArrayBuffer)) return false;
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  return bytes.length === SENTINEL.length && bytes.every((b, i) => b === SENTINEL[i]);
+}
+
+async function withPrecompiledModule<T>(module: WebAssembly.Module, init: () => Promise<T>): Promise<T> {
+  const original = WebAssembly.instantiate;
+  const substitute = async (source: unknown, imports?: WebAssembly.Imports) => {
+    if (isSentinel(source)) {
+      const instance = await original(module, imports);
+      return { instance, module };
+    }
+    return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);
+  };
+  WebAssembly.instantiate = substitute as typeof WebAssembly.instantiate;
+  try {
+    return await init();
+  } finally {
+    WebAssembly.instantiate = original;
+  }
+}
+
+let started: Promise<Ort> | undefined;
+
+/**
+ * Starts onnxruntime-web once per isolate: SIMD, one thread (workerd has no Worker threads), no proxy worker.
+ * A failed start is not cached: the next caller retries, and the error says why it failed.
+ */
+export function ort(): Promise<Ort> {
+  started ??= start().catch((cause: unknown) => {
+    started = undefined;
+    throw new Error(`onnxruntime-web failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  });
+  return started;
+}
+
+async function start(): Promise<Ort> {
+  const { env } = ortNamespace;
+  env.wasm.numThreads = 1;
+  env.wasm.simd = true;
+  env.wasm.proxy = false;
+  env.wasm.wasmBinary = SENTINEL.buffer;
+  env.logLevel = "error";
+  // ORT initialises its WebAssembly lazily, on the first session; a one-node model would do, but creating the
+  // backend explicitly keeps start-up and model loading separately measurable.
+  await withPrecompiledModule(ortWasm, () => initBackend());
+  return ortNamespace;
+}
+
+async function initBackend(): Promise<void> {
+  // ORT brings its WebAssembly up lazily, on the first session. Doing that here, with a one-node model, keeps the
+  // shim's window short and makes runtime start and model loading two separately measurable steps.
+  const session = await ortNamespace.InferenceSession.create(WARM_UP_MODEL);
+  await session.release();
+}
+
+/**
+ * Identity(x: float[1]) → y, as tools/onnx/writer.ts serialises it (test/node/writer.test.ts rebuilds it and checks
+ * these bytes): the smallest valid model, used once to bring the backend up.
+ */
+export const WARM_UP_MODEL = new Uint8Array([
+  8, 8, 18, 0, 26, 1, 49, 50, 0, 58, 69, 10, 30, 10, 1, 120, 18, 1, 121, 26, 10, 73, 100, 101, 110, 116, 105, 116, 121,
+  95, 48, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 58, 0, 18, 1, 116, 90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18,
+  4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
+]);
