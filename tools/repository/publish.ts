@@ -2,7 +2,7 @@
  * Writes one model version into the repository (`models/<name>/<version>/model.onnx` + manifest.json) and
  * regenerates the Worker's index. The trainer, the default-models script and `models add` all publish through here.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Manifest, parseManifest } from "../../src/models/manifest.ts";
 import { MODELS_DIR, sha256 } from "./files.ts";
@@ -26,22 +26,31 @@ export interface Published {
   served: string[];
 }
 
+/** Republishing the very same file keeps its creation date, so a reproducible rebuild leaves no diff. */
+function previousCreated(dir: string, digest: string): string | undefined {
+  const path = join(dir, "manifest.json");
+  if (!existsSync(path)) return undefined;
+  const previous = JSON.parse(readFileSync(path, "utf8")) as { file?: { sha256?: string }; created?: string };
+  return previous.file?.sha256 === digest ? previous.created : undefined;
+}
+
 export function publish(
   draft: ManifestDraft,
   bytes: Uint8Array,
   options: { dir?: string; files?: Record<string, string | Uint8Array> } = {},
 ): Published {
   const root = options.dir ?? MODELS_DIR;
+  const dir = join(root, draft.name, draft.version);
+  const digest = sha256(bytes);
   const manifest = parseManifest(
     {
       schemaVersion: 1,
       ...draft,
-      file: { name: "model.onnx", bytes: bytes.length, sha256: sha256(bytes) },
-      created: new Date().toISOString(),
+      file: { name: "model.onnx", bytes: bytes.length, sha256: digest },
+      created: previousCreated(dir, digest) ?? new Date().toISOString(),
     },
     `${draft.name}@${draft.version} manifest`,
   );
-  const dir = join(root, manifest.name, manifest.version);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "model.onnx"), bytes);
   writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
