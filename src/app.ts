@@ -9,11 +9,13 @@ import type { Registry } from "./models/registry";
 import { modelRoutes } from "./routes/models";
 import { oipRoutes } from "./routes/oip";
 import { predictRoutes } from "./routes/predict";
+import { rootRoutes } from "./routes/root";
 import type { AppEnv } from "./types";
 
 export function createApp(registry: Registry) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.route("/", rootRoutes(registry));
   app.route("/v2", oipRoutes(registry));
   app.route("/v1/models", modelRoutes(registry));
   app.route("/v1/models", predictRoutes(registry));

@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { json, request } from "../helpers";
 
+describe("GET /", () => {
+  it("says what the server is and where its APIs are", async () => {
+    const res = await request("/");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      name: "edgeinfer",
+      models: ["datatypes", "iris", "iris-int8"],
+      apis: { task: { predict: "POST /v1/models/{model}/predict" } },
+    });
+  });
+});
+
 describe("GET /v2 (server metadata and health)", () => {
   it("names the server and the binary tensor extension", async () => {
     const res = await request("/v2");
