@@ -1,3 +1,5 @@
+import type { MiddlewareHandler } from "hono";
+import type { Caller } from "./middleware/auth";
 import type { ModelEntry } from "./models/entry";
 import type { ValidatedRequest } from "./oip/validate";
 
@@ -9,6 +11,20 @@ export interface PreparedInference {
   readonly id?: string;
   /** The task API's `top_k`. */
   readonly topK?: number;
+  /** Request-level parameters: OIP `parameters`, or the task API's `dry_run` and `max_units` fields. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** The raw request body, for the Idempotency-Key fingerprint. */
+  readonly body: Uint8Array;
+}
+
+/**
+ * The middleware the app wraps API routes in, decided in one place (src/app.ts): who may read metadata, who may
+ * call a model, and how a call is metered. Route modules put them around their own steps.
+ */
+export interface Guards {
+  readonly metadata: MiddlewareHandler<AppEnv>;
+  readonly caller: MiddlewareHandler<AppEnv>;
+  readonly meter: MiddlewareHandler<AppEnv>;
 }
 
 /** Hono's environment for this Worker: bindings from `wrangler types`, and per-request variables. */
@@ -19,5 +35,7 @@ export type AppEnv = {
     requestId: string;
     /** Set by the decode step of infer/predict routes, read by the run step (and by billing, between them). */
     inference: PreparedInference;
+    /** The authenticated customer, set by the auth middleware. */
+    caller: Caller;
   };
 };

@@ -9,21 +9,68 @@ export function request(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${BASE}${path}`, init));
 }
 
+/** A request to the admin API, with the test admin token. */
+export function admin(path: string, method = "GET", body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${env.ADMIN_TOKEN}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  return request(`/admin${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+export interface TestAccount {
+  readonly name: string;
+  readonly id: string;
+  readonly key: string;
+}
+
+let accounts = 0;
+
+/** A fresh account (unique name) with one API key, created through the admin API. */
+export async function newAccount(plan = "standard", overrides: Record<string, unknown> = {}): Promise<TestAccount> {
+  const name = `test-${Date.now().toString(36)}-${accounts++}`;
+  const created = await admin("/accounts", "POST", { name, plan, overrides });
+  if (created.status !== 201) throw new Error(`creating ${name}: ${created.status} ${await created.text()}`);
+  const { account } = (await created.json()) as { account: { id: string } };
+  const keyRes = await admin(`/accounts/${name}/keys`, "POST");
+  const { key } = (await keyRes.json()) as { key: string };
+  return { name, id: account.id, key };
+}
+
+let shared: Promise<TestAccount> | undefined;
+
+/**
+ * The key most protocol tests call with: an account without quota or practical rate limit, so those tests are
+ * about the protocol. Billing behaviour is tested with accounts of its own (test/worker/billing-*.test.ts).
+ */
+export async function testKey(): Promise<string> {
+  shared ??= newAccount("standard", { monthlyQuota: null, rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } });
+  return (await shared).key;
+}
+
+/** A request with the test key. */
+export async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("Authorization")) headers.set("Authorization", `Bearer ${await testKey()}`);
+  return request(path, { ...init, headers });
+}
+
 /**
  * The same Worker, called in-process rather than through the `exports.default` service binding. For tests that
  * send hundreds of requests: each `exports.default.fetch` in one workerd instance gets slower than the last
  * (cloudflare/workers-sdk#15446: ~3 ms to ~100 ms after 500 requests), while the Worker itself answers in well
  * under a millisecond.
  */
-export async function fetchDirect(path: string, init?: RequestInit): Promise<Response> {
+export async function fetchDirect(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("Authorization")) headers.set("Authorization", `Bearer ${await testKey()}`);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`${BASE}${path}`, init), env, ctx);
+  const response = await worker.fetch(new Request(`${BASE}${path}`, { ...init, headers }), env, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
 
+/** POSTs JSON with the test key (or the Authorization header given). */
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return request(path, {
+  return call(path, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...headers },
     body: JSON.stringify(body),

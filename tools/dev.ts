@@ -1,9 +1,13 @@
 /**
- * `npm run dev`: `wrangler dev` on 127.0.0.1:8787 (see wrangler.toml [dev]), set up to work offline.
- * Extra arguments go to wrangler (`npm run dev -- --port 9000`).
+ * `npm run dev`: `wrangler dev` on 127.0.0.1:8787 (see wrangler.toml [dev]), set up to work offline, with an
+ * admin token in .dev.vars (created on first run). Extra arguments go to wrangler (`npm run dev -- --port 9000`).
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { DEV_VARS, ensureDevVars } from "./dev-vars.ts";
+
+if (ensureDevVars())
+  console.log(`Created ${DEV_VARS} with a random ADMIN_TOKEN for the admin API (npm run keys reads it).`);
 
 const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
 const env = {

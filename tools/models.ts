@@ -13,6 +13,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { printUsage, runMain } from "./cli.ts";
 import { inspectModel } from "./onnx/inspect.ts";
 import { loadModel } from "./onnx/run.ts";
 import { listVersionDirs, MODELS_DIR, nextVersion } from "./repository/files.ts";
@@ -117,11 +118,7 @@ async function main() {
   });
   const [command, file] = positionals;
   if (values.help || !command) {
-    console.log(
-      readFileSync(new URL(import.meta.url), "utf8")
-        .split("*/")[0]
-        ?.replace(/^\/\*\*|^ \* ?/gm, ""),
-    );
+    printUsage(import.meta.url);
     return;
   }
   switch (command) {
@@ -139,9 +136,4 @@ async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await main().catch((err: unknown) => {
-    console.error(`models: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(2);
-  });
-}
+await runMain(import.meta.url, "models", main);

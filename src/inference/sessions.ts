@@ -4,6 +4,7 @@
  * short while, so a burst of requests does not retry it in a loop, then retried; the error says why.
  */
 import type { InferenceSession } from "onnxruntime-web/wasm";
+import { sha256Hex } from "../crypto";
 import { ApiError } from "../errors";
 import type { ModelEntry } from "../models/entry";
 import { ort } from "./runtime";
@@ -17,11 +18,6 @@ interface Slot {
 }
 
 const slots = new Map<string, Slot>();
-
-async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 const label = (entry: ModelEntry) => `model '${entry.manifest.name}' version '${entry.manifest.version}'`;
 

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { ModelEntry } from "../models/entry";
 import type { Registry } from "../models/registry";
-import type { AppEnv } from "../types";
+import type { AppEnv, Guards } from "../types";
 
 function describeVersion(entry: ModelEntry) {
   const m = entry.manifest;
@@ -34,10 +34,12 @@ function describeModel(name: string, versions: ModelEntry[]) {
   };
 }
 
-export function modelRoutes(registry: Registry) {
+export function modelRoutes(registry: Registry, guards: Guards) {
   const app = new Hono<AppEnv>();
-  app.get("/", (c) => c.json({ models: registry.list().map((m) => describeModel(m.name, m.versions)) }));
-  app.get("/:name", (c) => {
+  app.get("/", guards.metadata, (c) =>
+    c.json({ models: registry.list().map((m) => describeModel(m.name, m.versions)) }),
+  );
+  app.get("/:name", guards.metadata, (c) => {
     const name = registry.resolve(c.req.param("name")).manifest.name;
     const versions = registry.list().find((m) => m.name === name)?.versions ?? [];
     return c.json(describeModel(name, versions));

@@ -1,6 +1,6 @@
 /**
  * Open Inference Protocol v2 (KServe / Triton REST), mounted at /v2, with Triton's binary tensor data extension.
- * Infer is two steps, `decodeInfer` then `runInfer`, so billing can sit between them as middleware.
+ * Infer is two steps, `decodeInfer` then `runInfer`, so metering sits between them as middleware.
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import pkg from "../../package.json";
@@ -13,7 +13,7 @@ import { frame, HEADER_LENGTH } from "../oip/body";
 import { parseInferRequest } from "../oip/request";
 import { encodeResponse } from "../oip/response";
 import { validateRequest } from "../oip/validate";
-import type { AppEnv } from "../types";
+import type { AppEnv, Guards } from "../types";
 
 const metadata = (entry: ModelEntry, versions: string[]) => ({
   name: entry.manifest.name,
@@ -24,7 +24,7 @@ const metadata = (entry: ModelEntry, versions: string[]) => ({
   parameters: { max_batch_size: entry.manifest.maxBatchSize, task: entry.manifest.task },
 });
 
-export function oipRoutes(registry: Registry) {
+export function oipRoutes(registry: Registry, guards: Guards) {
   const app = new Hono<AppEnv>();
   const versionsOf = (name: string) =>
     registry
@@ -41,16 +41,16 @@ export function oipRoutes(registry: Registry) {
   });
 
   for (const prefix of ["/models/:name", "/models/:name/versions/:version"]) {
-    app.get(prefix, (c) => {
+    app.get(prefix, guards.metadata, (c) => {
       const entry = registry.resolve(c.req.param("name") ?? "", c.req.param("version"));
       return c.json(metadata(entry, versionsOf(entry.manifest.name)));
     });
-    app.get(`${prefix}/ready`, async (c) => {
+    app.get(`${prefix}/ready`, guards.metadata, async (c) => {
       const entry = registry.resolve(c.req.param("name") ?? "", c.req.param("version"));
       await getSession(entry);
       return c.json({ name: entry.manifest.name, version: entry.manifest.version, ready: true });
     });
-    app.post(`${prefix}/infer`, decodeInfer(registry), runInfer);
+    app.post(`${prefix}/infer`, guards.caller, decodeInfer(registry), guards.meter, runInfer);
   }
   return app;
 }
@@ -59,12 +59,15 @@ export function oipRoutes(registry: Registry) {
 export function decodeInfer(registry: Registry): MiddlewareHandler<AppEnv> {
   return async function decodeInferRequest(c, next) {
     const entry = registry.resolve(c.req.param("name") ?? "", c.req.param("version"));
-    const framed = frame(await readBody(c), c.req.header(HEADER_LENGTH));
+    const body = await readBody(c);
+    const framed = frame(body, c.req.header(HEADER_LENGTH));
     const inputs = entry.manifest.inputs;
     const request = parseInferRequest(framed, inputs.length === 1 ? inputs[0] : undefined);
     c.set("inference", {
       entry,
       request: validateRequest(request, entry.manifest),
+      parameters: request.parameters,
+      body,
       ...(request.id === undefined ? {} : { id: request.id }),
     });
     await next();

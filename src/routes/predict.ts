@@ -13,7 +13,7 @@ import { describe } from "../oip/datatypes";
 import { validateRequest } from "../oip/validate";
 import { instancesTensor } from "../task/instances";
 import { predictions } from "../task/predictions";
-import type { AppEnv } from "../types";
+import type { AppEnv, Guards } from "../types";
 
 function parseTopK(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -23,10 +23,10 @@ function parseTopK(value: unknown): number | undefined {
   return value;
 }
 
-export function predictRoutes(registry: Registry) {
+export function predictRoutes(registry: Registry, guards: Guards) {
   const app = new Hono<AppEnv>();
   for (const path of ["/:name/predict", "/:name/versions/:version/predict"]) {
-    app.post(path, decodePredict(registry), runPredict);
+    app.post(path, guards.caller, decodePredict(registry), guards.meter, runPredict);
   }
   return app;
 }
@@ -34,13 +34,16 @@ export function predictRoutes(registry: Registry) {
 function decodePredict(registry: Registry): MiddlewareHandler<AppEnv> {
   return async function decodePredictRequest(c, next) {
     const entry = registry.resolve(c.req.param("name") ?? "", c.req.param("version"));
-    const body = parseJsonText(await readBody(c), "request body");
+    const raw = await readBody(c);
+    const body = parseJsonText(raw, "request body");
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw invalid(`request body: expected {"instances": [...]}, got ${describe(body)}`);
     }
-    const { instances, top_k: topK, ...rest } = body as Record<string, unknown>;
+    const { instances, top_k: topK, dry_run, max_units, ...rest } = body as Record<string, unknown>;
     const extra = Object.keys(rest);
-    if (extra.length > 0) throw invalid(`request body: unknown field '${extra[0]}' (fields: instances, top_k)`);
+    if (extra.length > 0) {
+      throw invalid(`request body: unknown field '${extra[0]}' (fields: instances, top_k, dry_run, max_units)`);
+    }
     const m = entry.manifest;
     const tensor = instancesTensor(instances, m);
     const output = m.predict?.output.tensor ?? "";
@@ -49,7 +52,11 @@ function decodePredict(registry: Registry): MiddlewareHandler<AppEnv> {
       m,
     );
     const k = parseTopK(topK);
-    c.set("inference", { entry, request, ...(k === undefined ? {} : { topK: k }) });
+    const parameters = {
+      ...(dry_run === undefined ? {} : { dry_run }),
+      ...(max_units === undefined ? {} : { max_units }),
+    };
+    c.set("inference", { entry, request, parameters, body: raw, ...(k === undefined ? {} : { topK: k }) });
     await next();
   };
 }

@@ -12,8 +12,9 @@ export function rootRoutes(registry: Registry) {
       version: pkg.version,
       description: pkg.description,
       models: registry.list().map((m) => m.name),
+      auth: "inference and usage need 'Authorization: Bearer <API key>' (npm run keys -- create --account NAME)",
       apis: {
-        task: { list: "GET /v1/models", predict: "POST /v1/models/{model}/predict" },
+        task: { list: "GET /v1/models", predict: "POST /v1/models/{model}/predict", usage: "GET /v1/usage" },
         open_inference_protocol_v2: {
           server: "GET /v2",
           health: ["GET /v2/health/live", "GET /v2/health/ready"],

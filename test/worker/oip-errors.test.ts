@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { binaryBody, json, postJson, request } from "../helpers";
+import { binaryBody, call, json, postJson, request } from "../helpers";
 
 const IRIS = "/v2/models/iris/infer";
 const ok = { name: "features", shape: [1, 4], datatype: "FP32", data: [5.1, 3.5, 1.4, 0.2] };
 const withInput = (overrides: Record<string, unknown>) => ({ inputs: [{ ...ok, ...overrides }] });
 
 function raw(body: BodyInit, headers: Record<string, string> = {}, path = IRIS): Promise<Response> {
-  return request(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+  return call(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
 }
 
 function framed(header: unknown, bytes: Uint8Array, headerLength?: string): Promise<Response> {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import golden from "../fixtures/golden.json";
-import { binaryBody, json, postJson, request, splitBinary } from "../helpers";
+import { binaryBody, call, json, postJson, splitBinary } from "../helpers";
 
 const rows = golden.input.slice(0, 2);
 const features = Float32Array.from(rows.flat());
 
 function postBinary(model: string, header: unknown, ...chunks: ArrayBufferView[]): Promise<Response> {
   const { body, headerLength } = binaryBody(header, ...chunks);
-  return request(`/v2/models/${model}/infer`, {
+  return call(`/v2/models/${model}/infer`, {
     method: "POST",
     headers: { "Content-Type": "application/octet-stream", "Inference-Header-Content-Length": String(headerLength) },
     body,
@@ -114,7 +114,7 @@ describe("binary tensor data extension", () => {
   });
 
   it("takes a raw body (Inference-Header-Content-Length: 0) as the single input, inferring the batch", async () => {
-    const res = await request("/v2/models/iris/infer", {
+    const res = await call("/v2/models/iris/infer", {
       method: "POST",
       headers: { "Content-Type": "application/octet-stream", "Inference-Header-Content-Length": "0" },
       body: features,

@@ -6,6 +6,7 @@ import { ApiError } from "../../src/errors";
 import { getSession, RETRY_AFTER_SECONDS } from "../../src/inference/sessions";
 import type { ModelEntry } from "../../src/models/entry";
 import { createRegistry } from "../../src/models/registry";
+import { testKey } from "../helpers";
 
 const iris = MODELS.find((m) => m.manifest.name === "iris") as ModelEntry;
 
@@ -39,7 +40,8 @@ describe("model sessions", () => {
     const tampered = copyOfIris("iris-tampered");
     flipByte(new Uint8Array(tampered.bytes));
     const app = createApp(createRegistry([tampered]));
-    const res = await app.request("/v2/models/iris-tampered/infer", { method: "POST", body: inferBody }, env);
+    const headers = { Authorization: `Bearer ${await testKey()}` };
+    const res = await app.request("/v2/models/iris-tampered/infer", { method: "POST", body: inferBody, headers }, env);
     expect(res.status).toBe(503);
     const { error } = (await res.json()) as { error: string };
     expect(error).toMatch(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import golden from "../fixtures/golden.json";
-import { json, postJson, request } from "../helpers";
+import { call, json, postJson, request } from "../helpers";
 
 const [a, b] = golden.input as [number[], number[]];
 const flower = (row: number[]) => ({
@@ -134,7 +134,7 @@ describe("POST /v1/models/{m}/predict", () => {
   });
 
   it("rejects malformed JSON with 400", async () => {
-    const res = await request("/v1/models/iris/predict", { method: "POST", body: "{" });
+    const res = await call("/v1/models/iris/predict", { method: "POST", body: "{" });
     expect(res.status).toBe(400);
     expect((await json<{ error: { message: string } }>(res)).error.message).toMatch(/not valid JSON/);
   });

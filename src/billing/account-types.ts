@@ -1,0 +1,65 @@
+/** What the account Durable Object's RPC methods take and return: plain, structured-clonable data. */
+import type { Plan } from "./plans";
+import type { RateLimitState } from "./rate-limit";
+
+export interface AccountInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly plan: Plan;
+  readonly balance: number;
+  readonly created: string;
+}
+
+export interface KeyInfo {
+  readonly id: string;
+  /** The key's first characters, enough to recognise it in a list; never the secret. */
+  readonly prefix: string;
+  readonly created: string;
+  readonly revoked: string | null;
+}
+
+export type AuthResult =
+  | { readonly ok: true; readonly keyId: string; readonly plan: Plan; readonly accountName: string }
+  | { readonly ok: false; readonly reason: "unknown" | "revoked" };
+
+export interface Charge {
+  readonly requestId: string;
+  readonly keyId: string;
+  readonly model: string;
+  readonly version: string;
+  readonly batchSize: number;
+  readonly units: number;
+  /** The request's Idempotency-Key and a fingerprint of what it asked (method, path, body hash). */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string };
+}
+
+export interface StoredResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: ArrayBuffer;
+}
+
+/** The account's standing after a reservation: what the metered response headers report. */
+export interface Standing {
+  readonly quotaRemaining: number | null;
+  readonly balance: number | null;
+  readonly rateLimit: RateLimitState;
+}
+
+export type ReserveResult =
+  | { readonly kind: "reserved"; readonly reservationId: string; readonly standing: Standing }
+  | { readonly kind: "replay"; readonly response: StoredResponse; readonly requestId: string }
+  | { readonly kind: "in_progress" }
+  | { readonly kind: "mismatch" }
+  | { readonly kind: "rate_limited"; readonly retryAfter: number; readonly standing: Standing }
+  | { readonly kind: "quota_exceeded"; readonly retryAfter: number; readonly standing: Standing }
+  | { readonly kind: "insufficient_balance"; readonly standing: Standing };
+
+/** A ledger row: a served request's charge, and when it was recorded (milliseconds since the epoch). */
+export type LedgerRow = Omit<Charge, "idempotency"> & { readonly at: number };
+
+export interface UsageRow {
+  readonly group: string;
+  readonly requests: number;
+  readonly units: number;
+}

@@ -1,0 +1,353 @@
+/**
+ * One Durable Object per account: the only place money state lives. Its SQLite holds the account's keys (hashes),
+ * plan, prepaid balance, monthly usage counters, open reservations, the ledger and stored idempotent responses.
+ * A Durable Object handles one call at a time, and every method below does its reads and writes without awaiting
+ * in between, so each reservation is checked and debited atomically: under any concurrency an account never
+ * exceeds its quota or balance.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { sha256Hex } from "../crypto";
+import type {
+  AccountInfo,
+  AuthResult,
+  Charge,
+  KeyInfo,
+  LedgerRow,
+  ReserveResult,
+  Standing,
+  StoredResponse,
+  UsageRow,
+} from "./account-types";
+import { newKey, randomHex } from "./keys";
+import type { Plan } from "./plans";
+import { TokenBucket } from "./rate-limit";
+
+/** Idempotency keys are remembered at least this long (Stripe and OpenMeter keep them 24 hours). */
+export const IDEMPOTENCY_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** A reservation older than this belongs to a request that died mid-flight: its units are released. */
+export const RESERVATION_TIMEOUT_MS = 10 * 60 * 1000;
+const PRUNE_INTERVAL_MS = 6 * 3600 * 1000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
+  created_at INTEGER NOT NULL, revoked_at INTEGER);
+CREATE TABLE IF NOT EXISTS usage_counters (period TEXT PRIMARY KEY, units INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, units INTEGER NOT NULL, period TEXT NOT NULL,
+  idempotency_key TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS ledger (request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, model TEXT NOT NULL,
+  version TEXT NOT NULL, batch_size INTEGER NOT NULL, units INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS ledger_at ON ledger (at);
+CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL,
+  request_id TEXT, status INTEGER, headers TEXT, body BLOB, created_at INTEGER NOT NULL);
+`;
+
+/** The calendar month (UTC) a time falls in: quotas reset at its end. */
+export const periodOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
+
+function secondsToNextPeriod(ms: number): number {
+  const d = new Date(ms);
+  return Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - ms) / 1000);
+}
+
+export class Account extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private bucket: TokenBucket | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+  }
+
+  /**
+   * Whether `init` ever ran. Keys name their account, so anyone can make the Worker address an account id that
+   * does not exist; the schema is created only by `init`, so such calls read and never write storage.
+   */
+  private exists(): boolean {
+    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+  }
+
+  private meta(key: string): string | undefined {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      value,
+    );
+  }
+
+  private plan(): Plan {
+    const plan = this.meta("plan");
+    if (!plan) throw new Error("account is not initialised");
+    return JSON.parse(plan) as Plan;
+  }
+
+  private balance(): number {
+    return Number(this.meta("balance") ?? 0);
+  }
+
+  private used(period: string): number {
+    return (
+      this.sql.exec<{ units: number }>("SELECT units FROM usage_counters WHERE period = ?", period).toArray()[0]
+        ?.units ?? 0
+    );
+  }
+
+  private addUsage(period: string, units: number): void {
+    this.sql.exec(
+      "INSERT INTO usage_counters (period, units) VALUES (?, ?) ON CONFLICT (period) DO UPDATE SET units = units + excluded.units",
+      period,
+      units,
+    );
+  }
+
+  private rateBucket(plan: Plan, now: number): TokenBucket {
+    this.bucket ??= new TokenBucket(plan.rateLimit.perSecond, plan.rateLimit.burst, now);
+    return this.bucket;
+  }
+
+  private standing(plan: Plan, now: number): Standing {
+    return {
+      quotaRemaining: plan.monthlyQuota === null ? null : Math.max(0, plan.monthlyQuota - this.used(periodOf(now))),
+      balance: plan.prepaid ? this.balance() : null,
+      rateLimit: this.rateBucket(plan, now).state(now),
+    };
+  }
+
+  async init(id: string, name: string, plan: Plan): Promise<AccountInfo> {
+    if (this.exists()) throw new Error(`account ${id} already exists`);
+    this.sql.exec(SCHEMA);
+    this.setMeta("id", id);
+    this.setMeta("name", name);
+    this.setMeta("plan", JSON.stringify(plan));
+    this.setMeta("balance", "0");
+    this.setMeta("created", new Date().toISOString());
+    await this.ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS);
+    return this.info();
+  }
+
+  info(): AccountInfo {
+    return {
+      id: this.meta("id") ?? "",
+      name: this.meta("name") ?? "",
+      plan: this.plan(),
+      balance: this.balance(),
+      created: this.meta("created") ?? "",
+    };
+  }
+
+  setPlan(plan: Plan): AccountInfo {
+    this.setMeta("plan", JSON.stringify(plan));
+    this.bucket = undefined;
+    return this.info();
+  }
+
+  topUp(units: number): AccountInfo {
+    this.setMeta("balance", String(this.balance() + units));
+    return this.info();
+  }
+
+  async createKey(): Promise<{ key: string; info: KeyInfo }> {
+    const key = newKey(this.meta("id") ?? "");
+    const id = `key_${randomHex(6)}`;
+    const now = Date.now();
+    this.sql.exec(
+      "INSERT INTO keys (id, hash, prefix, created_at) VALUES (?, ?, ?, ?)",
+      id,
+      await sha256Hex(key),
+      key.slice(0, 24),
+      now,
+    );
+    return { key, info: { id, prefix: key.slice(0, 24), created: new Date(now).toISOString(), revoked: null } };
+  }
+
+  listKeys(): KeyInfo[] {
+    return this.sql
+      .exec<{ id: string; prefix: string; created_at: number; revoked_at: number | null }>(
+        "SELECT id, prefix, created_at, revoked_at FROM keys ORDER BY created_at",
+      )
+      .toArray()
+      .map((k) => ({
+        id: k.id,
+        prefix: k.prefix,
+        created: new Date(k.created_at).toISOString(),
+        revoked: k.revoked_at === null ? null : new Date(k.revoked_at).toISOString(),
+      }));
+  }
+
+  revokeKey(id: string): KeyInfo | undefined {
+    this.sql.exec("UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", Date.now(), id);
+    return this.listKeys().find((k) => k.id === id);
+  }
+
+  authenticate(hash: string): AuthResult {
+    if (!this.exists()) return { ok: false, reason: "unknown" };
+    const row = this.sql
+      .exec<{ id: string; revoked_at: number | null }>("SELECT id, revoked_at FROM keys WHERE hash = ?", hash)
+      .toArray()[0];
+    if (!row) return { ok: false, reason: "unknown" };
+    if (row.revoked_at !== null) return { ok: false, reason: "revoked" };
+    return { ok: true, keyId: row.id, plan: this.plan(), accountName: this.meta("name") ?? "" };
+  }
+
+  /** Checks idempotency, rate limit, balance and quota, then debits: one atomic step. */
+  reserve(charge: Charge): ReserveResult {
+    const now = Date.now();
+    const plan = this.plan();
+    const idem = charge.idempotency;
+    if (idem) {
+      const row = this.sql
+        .exec<{
+          fingerprint: string;
+          state: string;
+          request_id: string | null;
+          status: number | null;
+          headers: string | null;
+          body: ArrayBuffer | null;
+        }>("SELECT fingerprint, state, request_id, status, headers, body FROM idempotency WHERE key = ?", idem.key)
+        .toArray()[0];
+      if (row && row.fingerprint !== idem.fingerprint) return { kind: "mismatch" };
+      if (row?.state === "pending") return { kind: "in_progress" };
+      if (row) {
+        const response: StoredResponse = {
+          status: row.status ?? 200,
+          headers: JSON.parse(row.headers ?? "{}") as Record<string, string>,
+          body: row.body ?? new ArrayBuffer(0),
+        };
+        return { kind: "replay", response, requestId: row.request_id ?? "" };
+      }
+    }
+    const taken = this.rateBucket(plan, now).take(now);
+    if (!taken.ok) return { kind: "rate_limited", retryAfter: taken.retryAfter, standing: this.standing(plan, now) };
+    if (plan.prepaid && this.balance() < charge.units)
+      return { kind: "insufficient_balance", standing: this.standing(plan, now) };
+    const period = periodOf(now);
+    if (plan.monthlyQuota !== null && this.used(period) + charge.units > plan.monthlyQuota) {
+      return { kind: "quota_exceeded", retryAfter: secondsToNextPeriod(now), standing: this.standing(plan, now) };
+    }
+    const reservationId = `res_${randomHex(8)}`;
+    this.addUsage(period, charge.units);
+    if (plan.prepaid) this.setMeta("balance", String(this.balance() - charge.units));
+    this.sql.exec(
+      "INSERT INTO reservations (id, units, period, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?)",
+      reservationId,
+      charge.units,
+      period,
+      idem?.key ?? null,
+      now,
+    );
+    if (idem) {
+      this.sql.exec(
+        "INSERT INTO idempotency (key, fingerprint, state, created_at) VALUES (?, ?, 'pending', ?)",
+        idem.key,
+        idem.fingerprint,
+        now,
+      );
+    }
+    return { kind: "reserved", reservationId, standing: this.standing(plan, now) };
+  }
+
+  /** Records a served request in the ledger, once (the request id is the key), and stores its response for replays. */
+  commit(reservationId: string, charge: Charge, response?: StoredResponse): void {
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM reservations WHERE id = ?", reservationId);
+      this.sql.exec(
+        "INSERT OR IGNORE INTO ledger (request_id, key_id, model, version, batch_size, units, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        charge.requestId,
+        charge.keyId,
+        charge.model,
+        charge.version,
+        charge.batchSize,
+        charge.units,
+        now,
+      );
+      if (charge.idempotency && response) {
+        this.sql.exec(
+          "UPDATE idempotency SET state = 'done', request_id = ?, status = ?, headers = ?, body = ? WHERE key = ?",
+          charge.requestId,
+          response.status,
+          JSON.stringify(response.headers),
+          response.body,
+          charge.idempotency.key,
+        );
+      }
+    });
+  }
+
+  /** Gives back a reservation's units: the request failed or was refused after reserving, and is not billed. */
+  release(reservationId: string): void {
+    this.ctx.storage.transactionSync(() => this.releaseRow(reservationId));
+  }
+
+  private releaseRow(reservationId: string): void {
+    const row = this.sql
+      .exec<{ units: number; period: string; idempotency_key: string | null }>(
+        "SELECT units, period, idempotency_key FROM reservations WHERE id = ?",
+        reservationId,
+      )
+      .toArray()[0];
+    if (!row) return;
+    this.sql.exec("DELETE FROM reservations WHERE id = ?", reservationId);
+    this.addUsage(row.period, -row.units);
+    if (this.plan().prepaid) this.setMeta("balance", String(this.balance() + row.units));
+    if (row.idempotency_key)
+      this.sql.exec("DELETE FROM idempotency WHERE key = ? AND state = 'pending'", row.idempotency_key);
+  }
+
+  ledger(from: number, to: number): LedgerRow[] {
+    return this.sql
+      .exec<{
+        request_id: string;
+        key_id: string;
+        model: string;
+        version: string;
+        batch_size: number;
+        units: number;
+        at: number;
+      }>(
+        "SELECT request_id, key_id, model, version, batch_size, units, at FROM ledger WHERE at >= ? AND at < ? ORDER BY at, request_id",
+        from,
+        to,
+      )
+      .toArray()
+      .map((r) => ({
+        requestId: r.request_id,
+        keyId: r.key_id,
+        model: r.model,
+        version: r.version,
+        batchSize: r.batch_size,
+        units: r.units,
+        at: r.at,
+      }));
+  }
+
+  usage(from: number, to: number, groupBy: "day" | "model"): UsageRow[] {
+    const group = groupBy === "day" ? "strftime('%Y-%m-%d', at / 1000, 'unixepoch')" : "model";
+    return this.sql
+      .exec<UsageRow & Record<string, string | number>>(
+        `SELECT ${group} AS "group", COUNT(*) AS requests, SUM(units) AS units FROM ledger WHERE at >= ? AND at < ? GROUP BY 1 ORDER BY 1`,
+        from,
+        to,
+      )
+      .toArray()
+      .map((r) => ({ group: String(r.group), requests: Number(r.requests), units: Number(r.units) }));
+  }
+
+  /** Prunes expired idempotency records and releases reservations whose request never finished. */
+  override async alarm(): Promise<void> {
+    if (!this.exists()) return;
+    const now = Date.now();
+    this.sql.exec("DELETE FROM idempotency WHERE created_at < ? AND state = 'done'", now - IDEMPOTENCY_RETENTION_MS);
+    const stale = this.sql
+      .exec<{ id: string }>("SELECT id FROM reservations WHERE created_at < ?", now - RESERVATION_TIMEOUT_MS)
+      .toArray();
+    this.ctx.storage.transactionSync(() => {
+      for (const { id } of stale) this.releaseRow(id);
+    });
+    await this.ctx.storage.setAlarm(now + PRUNE_INTERVAL_MS);
+  }
+}
