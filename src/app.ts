@@ -9,6 +9,7 @@ import { authenticate, authenticateUnlessPublic } from "./middleware/auth";
 import { requestId } from "./middleware/request-id";
 import type { Registry } from "./models/registry";
 import { adminRoutes } from "./routes/admin";
+import { benchRoutes } from "./routes/bench";
 import { modelRoutes } from "./routes/models";
 import { oipRoutes } from "./routes/oip";
 import { predictRoutes } from "./routes/predict";
@@ -26,6 +27,7 @@ export function createApp(registry: Registry) {
   app.route("/v1/models", predictRoutes(registry, guards));
   app.route("/v1/usage", usageRoutes());
   app.route("/admin", adminRoutes());
+  app.route("/__bench", benchRoutes(registry));
   app.notFound((c) => {
     throw new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`);
   });

@@ -14,6 +14,7 @@
  */
 
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
+import { startup, timed } from "./startup";
 import { WARM_UP_MODEL } from "./warm-up-model";
 
 export { WARM_UP_MODEL };
@@ -55,7 +56,9 @@ let started: Promise<Ort> | undefined;
  * A failed start is not cached: the next caller retries, and the error says why it failed.
  */
 export function ort(): Promise<Ort> {
-  started ??= start().catch((cause: unknown) => {
+  started ??= timed(start, (ms) => {
+    startup.runtimeMs = ms;
+  }).catch((cause: unknown) => {
     started = undefined;
     throw new Error(`onnxruntime-web failed to start: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,

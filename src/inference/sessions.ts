@@ -8,6 +8,7 @@ import { sha256Hex } from "../crypto";
 import { ApiError } from "../errors";
 import type { ModelEntry } from "../models/entry";
 import { ort } from "./runtime";
+import { startup, timed } from "./startup";
 
 /** How long a failed creation answers 503 before the next request tries again. */
 export const RETRY_AFTER_SECONDS = 10;
@@ -32,7 +33,12 @@ async function create(entry: ModelEntry): Promise<InferenceSession> {
   }
   const runtime = await ort();
   try {
-    return await runtime.InferenceSession.create(new Uint8Array(entry.bytes), { graphOptimizationLevel: "all" });
+    return await timed(
+      () => runtime.InferenceSession.create(new Uint8Array(entry.bytes), { graphOptimizationLevel: "all" }),
+      (ms) => {
+        startup.sessionMs[`${entry.manifest.name}@${entry.manifest.version}`] = ms;
+      },
+    );
   } catch (err) {
     throw new ApiError(
       "UNAVAILABLE",

@@ -74,7 +74,7 @@ export function decodeInfer(registry: Registry): MiddlewareHandler<AppEnv> {
   };
 }
 
-const runInfer: MiddlewareHandler<AppEnv> = async function runInferRequest(c) {
+export const runInfer: MiddlewareHandler<AppEnv> = async function runInferRequest(c) {
   const { entry, request, id } = c.get("inference");
   const outputs = await runInference(entry, request);
   const { body, headers } = encodeResponse({
