@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { meter } from "./billing/meter";
 import { ApiError, renderError } from "./errors";
-import { authenticate, authenticateUnlessPublic } from "./middleware/auth";
+import { authenticateUnlessPublic, identify } from "./middleware/auth";
 import { requestId } from "./middleware/request-id";
 import type { Registry } from "./models/registry";
 import { adminRoutes } from "./routes/admin";
@@ -18,7 +18,7 @@ import { usageRoutes } from "./routes/usage";
 import type { AppEnv, Guards } from "./types";
 
 export function createApp(registry: Registry) {
-  const guards: Guards = { metadata: authenticateUnlessPublic(), caller: authenticate(), meter: meter() };
+  const guards: Guards = { metadata: authenticateUnlessPublic(), caller: identify(), meter: meter() };
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.route("/", rootRoutes(registry));

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { Caller } from "./middleware/auth";
+import type { Caller, Identity } from "./middleware/auth";
 import type { ModelEntry } from "./models/entry";
 import type { ValidatedRequest } from "./oip/validate";
 
@@ -35,7 +35,9 @@ export type AppEnv = {
     requestId: string;
     /** Set by the decode step of infer/predict routes, read by the run step (and by billing, between them). */
     inference: PreparedInference;
-    /** The authenticated customer, set by the auth middleware. */
+    /** The key a request presents, set by `identify` (metered routes) or `authenticate`. */
+    identity: Identity;
+    /** The authenticated customer, set by `authenticate` (unmetered routes). */
     caller: Caller;
   };
 };

@@ -13,6 +13,7 @@ import type {
   Charge,
   KeyInfo,
   LedgerRow,
+  MeterRequest,
   ReserveResult,
   Standing,
   StoredResponse,
@@ -20,6 +21,7 @@ import type {
 } from "./account-types";
 import { newKey, randomHex } from "./keys";
 import type { Plan } from "./plans";
+import { priceOf } from "./pricing";
 import { TokenBucket } from "./rate-limit";
 
 /** Idempotency keys are remembered at least this long (Stripe and OpenMeter keep them 24 hours). */
@@ -53,6 +55,9 @@ function secondsToNextPeriod(ms: number): number {
 export class Account extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private bucket: TokenBucket | undefined;
+  // In-memory copies of what every request reads; the methods that write them reset them.
+  private cachedPlan: Plan | undefined;
+  private keys: Map<string, { id: string; revoked: boolean }> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,9 +85,11 @@ export class Account extends DurableObject<Env> {
   }
 
   private plan(): Plan {
+    if (this.cachedPlan) return this.cachedPlan;
     const plan = this.meta("plan");
     if (!plan) throw new Error("account is not initialised");
-    return JSON.parse(plan) as Plan;
+    this.cachedPlan = JSON.parse(plan) as Plan;
+    return this.cachedPlan;
   }
 
   private balance(): number {
@@ -141,6 +148,7 @@ export class Account extends DurableObject<Env> {
 
   setPlan(plan: Plan): AccountInfo {
     this.setMeta("plan", JSON.stringify(plan));
+    this.cachedPlan = undefined;
     this.bucket = undefined;
     return this.info();
   }
@@ -161,6 +169,7 @@ export class Account extends DurableObject<Env> {
       key.slice(0, 24),
       now,
     );
+    this.keys = undefined;
     return { key, info: { id, prefix: key.slice(0, 24), created: new Date(now).toISOString(), revoked: null } };
   }
 
@@ -180,24 +189,46 @@ export class Account extends DurableObject<Env> {
 
   revokeKey(id: string): KeyInfo | undefined {
     this.sql.exec("UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", Date.now(), id);
+    this.keys = undefined;
     return this.listKeys().find((k) => k.id === id);
+  }
+
+  /** The account's keys by hash, read once and kept in memory: every metered request looks its key up. */
+  private keyByHash(hash: string): { id: string; revoked: boolean } | undefined {
+    if (!this.keys) {
+      this.keys = new Map(
+        this.sql
+          .exec<{ id: string; hash: string; revoked_at: number | null }>("SELECT id, hash, revoked_at FROM keys")
+          .toArray()
+          .map((k) => [k.hash, { id: k.id, revoked: k.revoked_at !== null }]),
+      );
+    }
+    return this.keys.get(hash);
   }
 
   authenticate(hash: string): AuthResult {
     if (!this.exists()) return { ok: false, reason: "unknown" };
-    const row = this.sql
-      .exec<{ id: string; revoked_at: number | null }>("SELECT id, revoked_at FROM keys WHERE hash = ?", hash)
-      .toArray()[0];
-    if (!row) return { ok: false, reason: "unknown" };
-    if (row.revoked_at !== null) return { ok: false, reason: "revoked" };
-    return { ok: true, keyId: row.id, plan: this.plan(), accountName: this.meta("name") ?? "" };
+    const key = this.keyByHash(hash);
+    if (!key) return { ok: false, reason: "unknown" };
+    if (key.revoked) return { ok: false, reason: "revoked" };
+    return { ok: true, keyId: key.id, plan: this.plan(), accountName: this.meta("name") ?? "" };
   }
 
-  /** Checks idempotency, rate limit, balance and quota, then debits: one atomic step. */
-  reserve(charge: Charge): ReserveResult {
+  /**
+   * The metered request's one call before it runs: checks the key, prices the request, answers a dry run or a
+   * price over `maxUnits`, then checks idempotency, rate limit, balance and quota and debits: one atomic step.
+   */
+  reserve(request: MeterRequest): ReserveResult {
+    const auth = this.authenticate(request.keyHash);
+    if (!auth.ok) return { kind: "unauthorized", reason: auth.reason };
     const now = Date.now();
-    const plan = this.plan();
-    const idem = charge.idempotency;
+    const plan = auth.plan;
+    const units = priceOf(request.model, request.batchSize, plan);
+    if (request.dryRun) return { kind: "quote", units };
+    if (request.maxUnits !== undefined && units > request.maxUnits) {
+      return { kind: "over_max", units, maxUnits: request.maxUnits };
+    }
+    const idem = request.idempotency;
     if (idem) {
       const row = this.sql
         .exec<{
@@ -221,20 +252,29 @@ export class Account extends DurableObject<Env> {
       }
     }
     const taken = this.rateBucket(plan, now).take(now);
-    if (!taken.ok) return { kind: "rate_limited", retryAfter: taken.retryAfter, standing: this.standing(plan, now) };
-    if (plan.prepaid && this.balance() < charge.units)
-      return { kind: "insufficient_balance", standing: this.standing(plan, now) };
+    if (!taken.ok) {
+      const standing = this.standing(plan, now);
+      return { kind: "rate_limited", perSecond: plan.rateLimit.perSecond, retryAfter: taken.retryAfter, standing };
+    }
+    if (plan.prepaid && this.balance() < units) {
+      return { kind: "insufficient_balance", units, standing: this.standing(plan, now) };
+    }
     const period = periodOf(now);
-    if (plan.monthlyQuota !== null && this.used(period) + charge.units > plan.monthlyQuota) {
-      return { kind: "quota_exceeded", retryAfter: secondsToNextPeriod(now), standing: this.standing(plan, now) };
+    if (plan.monthlyQuota !== null && this.used(period) + units > plan.monthlyQuota) {
+      return {
+        kind: "quota_exceeded",
+        units,
+        retryAfter: secondsToNextPeriod(now),
+        standing: this.standing(plan, now),
+      };
     }
     const reservationId = `res_${randomHex(8)}`;
-    this.addUsage(period, charge.units);
-    if (plan.prepaid) this.setMeta("balance", String(this.balance() - charge.units));
+    this.addUsage(period, units);
+    if (plan.prepaid) this.setMeta("balance", String(this.balance() - units));
     this.sql.exec(
       "INSERT INTO reservations (id, units, period, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?)",
       reservationId,
-      charge.units,
+      units,
       period,
       idem?.key ?? null,
       now,
@@ -247,7 +287,7 @@ export class Account extends DurableObject<Env> {
         now,
       );
     }
-    return { kind: "reserved", reservationId, standing: this.standing(plan, now) };
+    return { kind: "reserved", reservationId, keyId: auth.keyId, units, standing: this.standing(plan, now) };
   }
 
   /** Records a served request in the ledger, once (the request id is the key), and stores its response for replays. */

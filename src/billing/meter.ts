@@ -1,17 +1,18 @@
 /**
- * Metering: the middleware between a route's decode step and its run step. It prices the decoded request, answers
- * `dry_run` with that price, enforces `max_units`, reserves the units in the account's Durable Object (idempotency,
- * rate limit, balance, quota — atomically), lets the request run, then commits the ledger row before the answer
- * leaves, or releases the reservation when the request failed. Failed and refused requests are never billed.
+ * Metering: the middleware between a route's decode step and its run step. One call to the account's Durable
+ * Object checks the key, prices the decoded request (answering `dry_run` and enforcing `max_units`) and reserves
+ * its units (idempotency, rate limit, balance, quota — atomically); the request runs; a second call commits the
+ * ledger row before the answer leaves, or releases the reservation when the request failed. Failed and refused
+ * requests are never billed.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { sha256Hex } from "../crypto";
 import { ApiError, invalid } from "../errors";
+import { keyRefused } from "../middleware/auth";
 import { describe } from "../oip/datatypes";
 import type { AppEnv } from "../types";
-import type { Charge, ReserveResult, Standing } from "./account-types";
+import type { Charge, MeterRequest, ReserveResult, Standing } from "./account-types";
 import { metering } from "./accounts";
-import { priceOf } from "./pricing";
 
 export const DRY_RUN_HEADER = "X-Dry-Run";
 export const MAX_UNITS_HEADER = "X-Max-Units";
@@ -67,48 +68,48 @@ const STORED_HEADERS = ["content-type", "inference-header-content-length"];
 export function meter(): MiddlewareHandler<AppEnv> {
   return async function meterRequest(c, next) {
     const { entry, request, parameters, body } = c.get("inference");
-    const caller = c.get("caller");
-    const units = priceOf(entry.manifest, request.batchSize, caller.plan);
+    const identity = c.get("identity");
     const dryRun = flag(c.req.header(DRY_RUN_HEADER), parameters.dry_run, "dry_run");
     const cap = maxUnits(c.req.header(MAX_UNITS_HEADER), parameters.max_units);
-    if (cap !== undefined && units > cap) {
-      throw new ApiError("PAYMENT_REQUIRED", `this request costs ${units} units, more than max_units ${cap}`, {
-        [UNITS_HEADER]: "0",
-      });
-    }
-    if (dryRun) {
-      return c.json(
-        {
-          dry_run: true,
-          model_name: entry.manifest.name,
-          model_version: entry.manifest.version,
-          batch_size: request.batchSize,
-          units,
-        },
-        200,
-        { [UNITS_HEADER]: "0", "X-Price-Units": String(units) },
-      );
-    }
     const key = idempotencyKey(c);
-    const charge: Charge = {
+    const idempotency =
+      key === undefined
+        ? undefined
+        : { key, fingerprint: await sha256Hex(`${c.req.method} ${c.req.path}\n${await sha256Hex(body.slice())}`) };
+    const meterRequest: MeterRequest = {
+      keyHash: identity.keyHash,
       requestId: c.get("requestId"),
-      keyId: caller.keyId,
-      model: entry.manifest.name,
-      version: entry.manifest.version,
+      model: { name: entry.manifest.name, version: entry.manifest.version, pricing: entry.manifest.pricing },
       batchSize: request.batchSize,
-      units,
-      ...(key === undefined
-        ? {}
-        : {
-            idempotency: {
-              key,
-              fingerprint: await sha256Hex(`${c.req.method} ${c.req.path}\n${await sha256Hex(body.slice())}`),
-            },
-          }),
+      dryRun,
+      ...(cap === undefined ? {} : { maxUnits: cap }),
+      ...(idempotency === undefined ? {} : { idempotency }),
     };
     // Rpc's types distribute over the union a method returns; awaiting inside gives back the plain union.
-    const result = await metering(async (): Promise<ReserveResult> => await caller.stub.reserve(charge));
+    const result = await metering(async (): Promise<ReserveResult> => await identity.stub.reserve(meterRequest));
     switch (result.kind) {
+      case "unauthorized":
+        throw keyRefused(result.reason);
+      case "quote":
+        return c.json(
+          {
+            dry_run: true,
+            model_name: entry.manifest.name,
+            model_version: entry.manifest.version,
+            batch_size: request.batchSize,
+            units: result.units,
+          },
+          200,
+          { [UNITS_HEADER]: "0", "X-Price-Units": String(result.units) },
+        );
+      case "over_max":
+        throw new ApiError(
+          "PAYMENT_REQUIRED",
+          `this request costs ${result.units} units, more than max_units ${result.maxUnits}`,
+          {
+            [UNITS_HEADER]: "0",
+          },
+        );
       case "replay":
         return new Response(result.response.body, {
           status: result.response.status,
@@ -130,30 +131,21 @@ export function meter(): MiddlewareHandler<AppEnv> {
       case "mismatch":
         throw new ApiError("UNPROCESSABLE", `this ${IDEMPOTENCY_HEADER} was already used for a different request`);
       case "rate_limited":
-        throw new ApiError(
-          "RATE_LIMITED",
-          `rate limit of ${caller.plan.rateLimit.perSecond} requests per second exceeded`,
-          {
-            ...standingHeaders(0, result.standing),
-            "Retry-After": String(result.retryAfter),
-          },
-        );
+        throw new ApiError("RATE_LIMITED", `rate limit of ${result.perSecond} requests per second exceeded`, {
+          ...standingHeaders(0, result.standing),
+          "Retry-After": String(result.retryAfter),
+        });
       case "quota_exceeded":
         throw new ApiError(
           "RATE_LIMITED",
-          `monthly quota exhausted: this request needs ${units} units, ${result.standing.quotaRemaining} remain`,
-          {
-            ...standingHeaders(0, result.standing),
-            "Retry-After": String(result.retryAfter),
-          },
+          `monthly quota exhausted: this request needs ${result.units} units, ${result.standing.quotaRemaining} remain`,
+          { ...standingHeaders(0, result.standing), "Retry-After": String(result.retryAfter) },
         );
       case "insufficient_balance":
         throw new ApiError(
           "PAYMENT_REQUIRED",
-          `prepaid balance too low: this request needs ${units} units, ${result.standing.balance} remain`,
-          {
-            ...standingHeaders(0, result.standing),
-          },
+          `prepaid balance too low: this request needs ${result.units} units, ${result.standing.balance} remain`,
+          standingHeaders(0, result.standing),
         );
       case "reserved":
         break;
@@ -161,12 +153,23 @@ export function meter(): MiddlewareHandler<AppEnv> {
     await next();
     // Hono renders a downstream error into c.res and sets c.error; either way the request was not served.
     if (c.error || c.res.status >= 400) {
-      await metering(() => caller.stub.release(result.reservationId));
+      await metering(() => identity.stub.release(result.reservationId));
       return;
     }
-    const stored = key === undefined ? undefined : await storedResponse(c.res);
-    await metering(() => caller.stub.commit(result.reservationId, charge, stored));
-    for (const [name, value] of Object.entries(standingHeaders(units, result.standing))) c.res.headers.set(name, value);
+    const charge: Charge = {
+      requestId: meterRequest.requestId,
+      keyId: result.keyId,
+      model: entry.manifest.name,
+      version: entry.manifest.version,
+      batchSize: request.batchSize,
+      units: result.units,
+      ...(idempotency === undefined ? {} : { idempotency }),
+    };
+    const stored = idempotency === undefined ? undefined : await storedResponse(c.res);
+    await metering(() => identity.stub.commit(result.reservationId, charge, stored));
+    for (const [name, value] of Object.entries(standingHeaders(result.units, result.standing))) {
+      c.res.headers.set(name, value);
+    }
   };
 }
 

@@ -36,7 +36,12 @@ async function withPrecompiledModule<T>(module: WebAssembly.Module, init: () => 
   const original = WebAssembly.instantiate;
   const substitute = async (source: unknown, imports?: WebAssembly.Imports) => {
     if (isSentinel(source)) {
-      const instance = await original(module, imports);
+      const instance = await timed(
+        () => original(module, imports),
+        (ms) => {
+          startup.instantiateMs = ms;
+        },
+      );
       return { instance, module };
     }
     return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);

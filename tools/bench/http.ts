@@ -21,7 +21,12 @@ export interface Load {
   headers?: Record<string, string>;
 }
 
-export async function runLoad(load: Load, connections: number, seconds: number, serverPid?: number): Promise<LoadResult> {
+export async function runLoad(
+  load: Load,
+  connections: number,
+  seconds: number,
+  serverPid?: number,
+): Promise<LoadResult> {
   const cpuBefore = serverPid === undefined ? 0 : cpuMs(serverPid);
   const result = await autocannon({
     url: load.url,
@@ -33,7 +38,8 @@ export async function runLoad(load: Load, connections: number, seconds: number, 
   });
   const requests = result.requests.total;
   const errors = result.non2xx + result.errors + result.timeouts;
-  if (errors > 0) throw new Error(`bench: ${errors} of ${requests} requests to ${load.url} failed (non-2xx, errors or timeouts)`);
+  if (errors > 0)
+    throw new Error(`bench: ${errors} of ${requests} requests to ${load.url} failed (non-2xx, errors or timeouts)`);
   return {
     connections,
     p50: result.latency.p50,

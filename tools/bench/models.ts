@@ -22,7 +22,7 @@ export function benchModels(): BenchModel[] {
 /** Deterministic FP32 inputs for a batch: the same numbers for every runtime, so all do the same work. */
 export function floatInput(manifest: Manifest, batch: number): { name: string; shape: number[]; data: Float32Array } {
   const spec = manifest.inputs[0];
-  if (!spec || spec.datatype !== "FP32" || manifest.inputs.length !== 1) {
+  if (spec?.datatype !== "FP32" || manifest.inputs.length !== 1) {
     throw new Error(`bench: ${manifest.name} needs exactly one FP32 input`);
   }
   const shape = spec.shape.map((d, i) => (d === -1 ? (i === 0 ? batch : 1) : d));

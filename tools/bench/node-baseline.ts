@@ -33,11 +33,21 @@ const server = createServer((req, res) => {
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { inputs: Input[] };
       const feeds = Object.fromEntries(
-        body.inputs.map((i) => [i.name, new ort.Tensor("float32", Float32Array.from(i.data.flat(Number.POSITIVE_INFINITY) as number[]), i.shape)]),
+        body.inputs.map((i) => [
+          i.name,
+          new ort.Tensor("float32", Float32Array.from(i.data.flat(Number.POSITIVE_INFINITY) as number[]), i.shape),
+        ]),
       );
       const out = await session.run(feeds);
-      const outputs = Object.entries(out).map(([name, t]) => ({ name, datatype: "FP32", shape: t.dims, data: Array.from(t.data as Float32Array) }));
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ model_name: match[1], model_version: "1", outputs }));
+      const outputs = Object.entries(out).map(([name, t]) => ({
+        name,
+        datatype: "FP32",
+        shape: t.dims,
+        data: Array.from(t.data as Float32Array),
+      }));
+      res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ model_name: match[1], model_version: "1", outputs }));
     } catch (err) {
       res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: String(err) }));
     }

@@ -9,7 +9,13 @@ ortWeb.env.logLevel = "error";
 
 type Runtime = typeof ortWeb | typeof ortNode;
 
-async function measure(ort: Runtime, options: object, model: BenchModel, batch: number, iterations: number): Promise<Latency> {
+async function measure(
+  ort: Runtime,
+  options: object,
+  model: BenchModel,
+  batch: number,
+  iterations: number,
+): Promise<Latency> {
   const session = await ort.InferenceSession.create(model.bytes, options);
   const { name, shape, data } = floatInput(model.manifest, batch);
   const feeds = { [name]: new ort.Tensor("float32", data, shape) };
@@ -24,4 +30,10 @@ export const ortWebLatency = (model: BenchModel, batch: number, iterations: numb
 
 /** onnxruntime-node on one thread: the native upper bound on this CPU for a single-threaded isolate. */
 export const ortNodeLatency = (model: BenchModel, batch: number, iterations: number) =>
-  measure(ortNode, { graphOptimizationLevel: "all", intraOpNumThreads: 1, interOpNumThreads: 1 }, model, batch, iterations);
+  measure(
+    ortNode,
+    { graphOptimizationLevel: "all", intraOpNumThreads: 1, interOpNumThreads: 1 },
+    model,
+    batch,
+    iterations,
+  );

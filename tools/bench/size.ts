@@ -15,7 +15,11 @@ export function uploadSizes(dir: string): { modules: ModuleSize[]; total: { raw:
     .map((file) => {
       const bytes = readFileSync(join(dir, file));
       // Strip wrangler's content-hash prefix: the name should say what the module is.
-      return { file: file.replace(/^[0-9a-f]{40}-/, ""), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+      return {
+        file: file.replace(/^[0-9a-f]{40}-/, ""),
+        raw: bytes.length,
+        gzip: gzipSync(bytes, { level: 9 }).length,
+      };
     })
     .sort((a, b) => b.raw - a.raw);
   return {

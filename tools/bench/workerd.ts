@@ -41,7 +41,10 @@ export async function startWorkerd(port: number): Promise<Workerd> {
       { type: "ESModule", path: join(BUILD_DIR, "index.js") },
       ...readdirSync(BUILD_DIR)
         .filter((f) => f.endsWith(".wasm") || f.endsWith(".onnx"))
-        .map((f) => ({ type: f.endsWith(".wasm") ? ("CompiledWasm" as const) : ("Data" as const), path: join(BUILD_DIR, f) })),
+        .map((f) => ({
+          type: f.endsWith(".wasm") ? ("CompiledWasm" as const) : ("Data" as const),
+          path: join(BUILD_DIR, f),
+        })),
     ],
     modulesRoot: BUILD_DIR,
     compatibilityDate: "2026-05-01",
@@ -49,7 +52,12 @@ export async function startWorkerd(port: number): Promise<Workerd> {
       ACCOUNTS: { className: "Account", useSQLite: true },
       DIRECTORY: { className: "Directory", useSQLite: true },
     },
-    bindings: { ADMIN_TOKEN: BENCH_ADMIN_TOKEN, BENCH_ROUTES: "true", MAX_BODY_BYTES: "8388608", PUBLIC_METADATA: "true" },
+    bindings: {
+      ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+      BENCH_ROUTES: "true",
+      MAX_BODY_BYTES: "8388608",
+      PUBLIC_METADATA: "true",
+    },
     host: "127.0.0.1",
     port,
   });
@@ -65,7 +73,11 @@ export async function benchKey(url: string): Promise<string> {
   const headers = { Authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, "Content-Type": "application/json" };
   const name = `bench-${Date.now()}`;
   const overrides = { monthlyQuota: null, rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } };
-  const created = await fetch(`${url}/admin/accounts`, { method: "POST", headers, body: JSON.stringify({ name, plan: "standard", overrides }) });
+  const created = await fetch(`${url}/admin/accounts`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ name, plan: "standard", overrides }),
+  });
   if (created.status !== 201) throw new Error(`bench: creating an account: ${created.status} ${await created.text()}`);
   const key = await fetch(`${url}/admin/accounts/${name}/keys`, { method: "POST", headers });
   return ((await key.json()) as { key: string }).key;
