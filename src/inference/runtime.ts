@@ -42,6 +42,13 @@ async function withPrecompiledModule<T>(module: WebAssembly.Module, init: () => 
           startup.instantiateMs = ms;
         },
       );
+      // Kept for the bench's memory report: ORT exposes no other way to see how large its heap has grown.
+      // The threaded build imports its memory rather than exporting it: look at both.
+      const candidates = [
+        ...Object.values(instance.exports),
+        ...Object.values(imports ?? {}).flatMap((m) => Object.values(m)),
+      ];
+      startup.wasmMemory = candidates.find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
       return { instance, module };
     }
     return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);

@@ -28,7 +28,10 @@ export function benchRoutes(registry: Registry) {
   });
 
   /** Start-up timings of this isolate: ORT start, and session creation per model loaded so far. */
-  app.get("/startup", (c) => c.json(startup));
+  app.get("/startup", (c) => {
+    const { wasmMemory, ...timings } = startup;
+    return c.json({ ...timings, wasmMemoryBytes: wasmMemory?.buffer.byteLength ?? null });
+  });
 
   /** Session runs on fixed inputs of `batch` items, timed inside the isolate: `samples` means of ~10 ms runs. */
   app.get("/latency/:model", async (c) => {

@@ -105,6 +105,7 @@ async function main() {
       sessionMs: Record<string, number>;
     };
     await fetch(`${workerd.url}/v2/health/ready`);
+    const loaded = (await (await fetch(`${workerd.url}/__bench/startup`)).json()) as { wasmMemoryBytes: number | null };
     results.coldStart = {
       workerdReadyMs: round(workerd.readyMs, 1),
       firstRequestMs: round(firstMs, 1),
@@ -114,7 +115,11 @@ async function main() {
       firstInferenceMs: round(firstInferMs, 1),
       coldFirstInferenceMs: round(firstMs + firstInferMs, 1),
     };
-    results.memory = { workerdRssIdleBytes: rssIdle, workerdRssModelsLoadedBytes: rssBytes(workerd.pid) };
+    results.memory = {
+      workerdRssIdleBytes: rssIdle,
+      workerdRssModelsLoadedBytes: rssBytes(workerd.pid),
+      wasmMemoryBytes: loaded.wasmMemoryBytes,
+    };
 
     for (const model of models) {
       for (const batch of cfg.batches) {

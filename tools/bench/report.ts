@@ -22,7 +22,7 @@ export interface Report {
     firstRequestMs: number;
     firstInferenceMs: number;
   };
-  memory?: { workerdRssIdleBytes: number; workerdRssModelsLoadedBytes: number };
+  memory?: { workerdRssIdleBytes: number; workerdRssModelsLoadedBytes: number; wasmMemoryBytes: number | null };
 }
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -125,8 +125,12 @@ export function renderReport(r: Report): string {
     );
   }
   if (r.memory) {
+    const m = r.memory;
     lines.push(
-      `**Memory**: workerd process RSS ${mib(r.memory.workerdRssIdleBytes)} idle, ${mib(r.memory.workerdRssModelsLoadedBytes)} with every model loaded (the isolate limit is 128 MB of JS heap + wasm memory; RSS also counts workerd itself and compiled code).`,
+      `**Memory** with every model loaded: onnxruntime's WebAssembly memory ${m.wasmMemoryBytes === null ? "–" : mib(m.wasmMemoryBytes)} ` +
+        "of the isolate's 128 MB (JS heap + wasm memory; workerd exposes no JS heap figure, and our JS state is small: the " +
+        `registry and bundled model bytes); workerd process RSS ${mib(m.workerdRssIdleBytes)} before the first request, ` +
+        `${mib(m.workerdRssModelsLoadedBytes)} after (RSS also counts workerd itself and compiled code).`,
       "",
     );
   }
