@@ -57,6 +57,7 @@ export class Account extends DurableObject<Env> {
   private bucket: TokenBucket | undefined;
   // In-memory copies of what every request reads; the methods that write them reset them.
   private cachedPlan: Plan | undefined;
+  private initialised = false;
   private keys: Map<string, { id: string; revoked: boolean }> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -69,7 +70,10 @@ export class Account extends DurableObject<Env> {
    * does not exist; the schema is created only by `init`, so such calls read and never write storage.
    */
   private exists(): boolean {
-    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+    // Once initialised, always initialised: remember it, every metered request asks.
+    this.initialised ||=
+      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+    return this.initialised;
   }
 
   private meta(key: string): string | undefined {

@@ -8,8 +8,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { sha256Hex } from "../crypto";
 import { ApiError, invalid } from "../errors";
+import { describe } from "../json";
 import { keyRefused } from "../middleware/auth";
-import { describe } from "../oip/datatypes";
 import type { AppEnv } from "../types";
 import type { Charge, MeterRequest, ReserveResult, Standing } from "./account-types";
 import { metering } from "./accounts";

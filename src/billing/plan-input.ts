@@ -1,9 +1,7 @@
 /** Parses the admin API's plan input: a named plan and optional per-account overrides of its terms. */
 import { invalid } from "../errors";
-import { describe } from "../oip/datatypes";
+import { describe, isObject } from "../json";
 import { isPlanName, PLANS, type Plan } from "./plans";
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function count(value: unknown, where: string, min = 0): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {

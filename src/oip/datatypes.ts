@@ -4,6 +4,7 @@
  */
 
 import { invalid } from "../errors";
+import { describe } from "../json";
 import type { Datatype } from "../models/manifest";
 
 export type TensorArray =
@@ -139,12 +140,4 @@ export function toJson(datatype: Datatype, data: TensorArray): (number | boolean
   if (datatype === "BOOL") return Array.from(data as Uint8Array, (b) => b !== 0);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Array.from(data, Number);
   return Array.from(data as ArrayLike<number>);
-}
-
-export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
-  if (typeof v === "object") return "an object";
-  return `${typeof v} ${String(v)}`;
 }

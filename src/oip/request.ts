@@ -3,17 +3,10 @@
  * is checked by `./validate.ts`.
  */
 import { invalid } from "../errors";
+import { describe, isObject } from "../json";
 import type { Datatype } from "../models/manifest";
 import type { Framed } from "./body";
-import {
-  checkBinary,
-  DATATYPE_INFO,
-  describe,
-  elementCount,
-  fromJson,
-  isDatatype,
-  type TensorArray,
-} from "./datatypes";
+import { checkBinary, DATATYPE_INFO, elementCount, fromJson, isDatatype, type TensorArray } from "./datatypes";
 
 export interface Tensor {
   readonly name: string;
@@ -39,8 +32,6 @@ export interface InferRequest {
 }
 
 type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function optionalObject(value: unknown, where: string): Json {
   if (value === undefined) return {};

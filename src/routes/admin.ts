@@ -10,10 +10,10 @@ import { newAccountId } from "../billing/keys";
 import { parsePeriod } from "../billing/period";
 import { parsePlanInput } from "../billing/plan-input";
 import { ApiError, invalid } from "../errors";
+import { describe } from "../json";
 import { adminAuth } from "../middleware/admin-auth";
 import { readBody } from "../middleware/body";
 import { parseJsonText } from "../oip/body";
-import { describe } from "../oip/datatypes";
 import type { AppEnv } from "../types";
 
 async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {

@@ -6,10 +6,10 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { invalid } from "../errors";
 import { runInference } from "../inference/run";
+import { describe } from "../json";
 import { readBody } from "../middleware/body";
 import type { Registry } from "../models/registry";
 import { parseJsonText } from "../oip/body";
-import { describe } from "../oip/datatypes";
 import { validateRequest } from "../oip/validate";
 import { instancesTensor } from "../task/instances";
 import { predictions } from "../task/predictions";

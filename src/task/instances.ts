@@ -3,11 +3,10 @@
  * into the model's input tensor, as the manifest's `predict.input` describes.
  */
 import { invalid } from "../errors";
+import { describe, isObject } from "../json";
 import type { Manifest, PredictInput, TensorSpec } from "../models/manifest";
-import { describe, fromJson } from "../oip/datatypes";
+import { fromJson } from "../oip/datatypes";
 import type { Tensor } from "../oip/request";
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function featureRow(instance: unknown, names: readonly string[], where: string): number[] {
   if (!isObject(instance)) throw invalid(`${where}: expected an object of named features, got ${describe(instance)}`);
