@@ -1,9 +1,14 @@
 /**
  * One Durable Object per account: the only place money state lives. Its SQLite holds the account's keys (hashes),
- * plan, prepaid balance, monthly usage counters, open reservations, the ledger and stored idempotent responses.
- * A Durable Object handles one call at a time, and every method below does its reads and writes without awaiting
- * in between, so each reservation is checked and debited atomically: under any concurrency an account never
- * exceeds its quota or balance.
+ * plan, prepaid balance, monthly usage counters, the ledger and stored idempotent responses.
+ *
+ * A Durable Object handles one call at a time, and every method below does its work without awaiting in between,
+ * so each reservation is checked against committed usage plus the reservations in flight, atomically: under any
+ * concurrency an account never exceeds its quota or balance. Reservations live in memory and storage is written
+ * once per request, when it commits (ledger row, counter, balance, stored response in one transaction). If the
+ * object restarts while requests are in flight, their reservations go with it — and so does the stub those
+ * requests would commit through: the commit fails, the Worker answers 503 (fail closed), and nothing was served or
+ * billed, so nothing is left to release.
  */
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "../crypto";
@@ -26,8 +31,6 @@ import { TokenBucket } from "./rate-limit";
 
 /** Idempotency keys are remembered at least this long (Stripe and OpenMeter keep them 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** A reservation older than this belongs to a request that died mid-flight: its units are released. */
-export const RESERVATION_TIMEOUT_MS = 10 * 60 * 1000;
 const PRUNE_INTERVAL_MS = 6 * 3600 * 1000;
 
 const SCHEMA = `
@@ -35,8 +38,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
   created_at INTEGER NOT NULL, revoked_at INTEGER);
 CREATE TABLE IF NOT EXISTS usage_counters (period TEXT PRIMARY KEY, units INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, units INTEGER NOT NULL, period TEXT NOT NULL,
-  idempotency_key TEXT, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS ledger (request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, model TEXT NOT NULL,
   version TEXT NOT NULL, batch_size INTEGER NOT NULL, units INTEGER NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS ledger_at ON ledger (at);
@@ -59,6 +60,12 @@ export class Account extends DurableObject<Env> {
   private cachedPlan: Plan | undefined;
   private initialised = false;
   private keys: Map<string, { id: string; revoked: boolean }> | undefined;
+  private committed = new Map<string, number>();
+  private cachedBalance: number | undefined;
+  /** Requests reserved and not yet committed or released, by reservation id. */
+  private readonly reservations = new Map<string, { units: number; period: string; idempotencyKey?: string }>();
+  /** Idempotency keys of requests in flight, with their fingerprints. */
+  private readonly inFlight = new Map<string, string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -96,23 +103,53 @@ export class Account extends DurableObject<Env> {
     return this.cachedPlan;
   }
 
+  /** The committed prepaid balance (stored), read once and then kept in step with every write. */
   private balance(): number {
-    return Number(this.meta("balance") ?? 0);
+    this.cachedBalance ??= Number(this.meta("balance") ?? 0);
+    return this.cachedBalance;
   }
 
-  private used(period: string): number {
-    return (
-      this.sql.exec<{ units: number }>("SELECT units FROM usage_counters WHERE period = ?", period).toArray()[0]
-        ?.units ?? 0
-    );
+  private setBalance(units: number): void {
+    this.setMeta("balance", String(units));
+    this.cachedBalance = units;
   }
 
-  private addUsage(period: string, units: number): void {
+  /** Units committed in a period (stored), cached like the balance. */
+  private committedUnits(period: string): number {
+    let units = this.committed.get(period);
+    if (units === undefined) {
+      units =
+        this.sql.exec<{ units: number }>("SELECT units FROM usage_counters WHERE period = ?", period).toArray()[0]
+          ?.units ?? 0;
+      this.committed.set(period, units);
+    }
+    return units;
+  }
+
+  private addCommitted(period: string, units: number): void {
     this.sql.exec(
       "INSERT INTO usage_counters (period, units) VALUES (?, ?) ON CONFLICT (period) DO UPDATE SET units = units + excluded.units",
       period,
       units,
     );
+    this.committed.set(period, this.committedUnits(period) + units);
+  }
+
+  /** Units reserved by requests in flight, in one period or in all. */
+  private reservedUnits(period?: string): number {
+    let units = 0;
+    for (const r of this.reservations.values()) if (period === undefined || r.period === period) units += r.units;
+    return units;
+  }
+
+  /** What quota checks count: committed plus in flight. */
+  private used(period: string): number {
+    return this.committedUnits(period) + this.reservedUnits(period);
+  }
+
+  /** What balance checks count: committed balance less what is in flight. */
+  private available(): number {
+    return this.balance() - this.reservedUnits();
   }
 
   private rateBucket(plan: Plan, now: number): TokenBucket {
@@ -123,7 +160,7 @@ export class Account extends DurableObject<Env> {
   private standing(plan: Plan, now: number): Standing {
     return {
       quotaRemaining: plan.monthlyQuota === null ? null : Math.max(0, plan.monthlyQuota - this.used(periodOf(now))),
-      balance: plan.prepaid ? this.balance() : null,
+      balance: plan.prepaid ? this.available() : null,
       rateLimit: this.rateBucket(plan, now).state(now),
     };
   }
@@ -134,7 +171,7 @@ export class Account extends DurableObject<Env> {
     this.setMeta("id", id);
     this.setMeta("name", name);
     this.setMeta("plan", JSON.stringify(plan));
-    this.setMeta("balance", "0");
+    this.setBalance(0);
     this.setMeta("created", new Date().toISOString());
     await this.ctx.storage.setAlarm(Date.now() + PRUNE_INTERVAL_MS);
     return this.info();
@@ -158,7 +195,7 @@ export class Account extends DurableObject<Env> {
   }
 
   topUp(units: number): AccountInfo {
-    this.setMeta("balance", String(this.balance() + units));
+    this.setBalance(this.balance() + units);
     return this.info();
   }
 
@@ -234,6 +271,8 @@ export class Account extends DurableObject<Env> {
     }
     const idem = request.idempotency;
     if (idem) {
+      const running = this.inFlight.get(idem.key);
+      if (running !== undefined) return running === idem.fingerprint ? { kind: "in_progress" } : { kind: "mismatch" };
       const row = this.sql
         .exec<{
           fingerprint: string;
@@ -245,7 +284,6 @@ export class Account extends DurableObject<Env> {
         }>("SELECT fingerprint, state, request_id, status, headers, body FROM idempotency WHERE key = ?", idem.key)
         .toArray()[0];
       if (row && row.fingerprint !== idem.fingerprint) return { kind: "mismatch" };
-      if (row?.state === "pending") return { kind: "in_progress" };
       if (row) {
         const response: StoredResponse = {
           status: row.status ?? 200,
@@ -260,7 +298,7 @@ export class Account extends DurableObject<Env> {
       const standing = this.standing(plan, now);
       return { kind: "rate_limited", perSecond: plan.rateLimit.perSecond, retryAfter: taken.retryAfter, standing };
     }
-    if (plan.prepaid && this.balance() < units) {
+    if (plan.prepaid && this.available() < units) {
       return { kind: "insufficient_balance", units, standing: this.standing(plan, now) };
     }
     const period = periodOf(now);
@@ -273,33 +311,21 @@ export class Account extends DurableObject<Env> {
       };
     }
     const reservationId = `res_${randomHex(8)}`;
-    this.addUsage(period, units);
-    if (plan.prepaid) this.setMeta("balance", String(this.balance() - units));
-    this.sql.exec(
-      "INSERT INTO reservations (id, units, period, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?)",
-      reservationId,
-      units,
-      period,
-      idem?.key ?? null,
-      now,
-    );
-    if (idem) {
-      this.sql.exec(
-        "INSERT INTO idempotency (key, fingerprint, state, created_at) VALUES (?, ?, 'pending', ?)",
-        idem.key,
-        idem.fingerprint,
-        now,
-      );
-    }
+    this.reservations.set(reservationId, { units, period, ...(idem ? { idempotencyKey: idem.key } : {}) });
+    if (idem) this.inFlight.set(idem.key, idem.fingerprint);
     return { kind: "reserved", reservationId, keyId: auth.keyId, units, standing: this.standing(plan, now) };
   }
 
-  /** Records a served request in the ledger, once (the request id is the key), and stores its response for replays. */
+  /**
+   * Records a served request, once (the request id keys the ledger), in one transaction with its usage counter,
+   * balance and, for an idempotent request, its stored response; then forgets the reservation.
+   */
   commit(reservationId: string, charge: Charge, response?: StoredResponse): void {
     const now = Date.now();
+    const reservation = this.reservations.get(reservationId);
+    const period = reservation?.period ?? periodOf(now);
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM reservations WHERE id = ?", reservationId);
-      this.sql.exec(
+      const inserted = this.sql.exec(
         "INSERT OR IGNORE INTO ledger (request_id, key_id, model, version, batch_size, units, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         charge.requestId,
         charge.keyId,
@@ -308,38 +334,36 @@ export class Account extends DurableObject<Env> {
         charge.batchSize,
         charge.units,
         now,
-      );
+      ).rowsWritten;
+      if (inserted > 0) {
+        this.addCommitted(period, charge.units);
+        if (this.plan().prepaid) this.setBalance(this.balance() - charge.units);
+      }
       if (charge.idempotency && response) {
         this.sql.exec(
-          "UPDATE idempotency SET state = 'done', request_id = ?, status = ?, headers = ?, body = ? WHERE key = ?",
+          "INSERT OR REPLACE INTO idempotency (key, fingerprint, state, request_id, status, headers, body, created_at) VALUES (?, ?, 'done', ?, ?, ?, ?, ?)",
+          charge.idempotency.key,
+          charge.idempotency.fingerprint,
           charge.requestId,
           response.status,
           JSON.stringify(response.headers),
           response.body,
-          charge.idempotency.key,
+          now,
         );
       }
     });
+    this.forget(reservationId);
   }
 
-  /** Gives back a reservation's units: the request failed or was refused after reserving, and is not billed. */
+  /** Gives back a reservation: the request failed or was refused after reserving, and is not billed. */
   release(reservationId: string): void {
-    this.ctx.storage.transactionSync(() => this.releaseRow(reservationId));
+    this.forget(reservationId);
   }
 
-  private releaseRow(reservationId: string): void {
-    const row = this.sql
-      .exec<{ units: number; period: string; idempotency_key: string | null }>(
-        "SELECT units, period, idempotency_key FROM reservations WHERE id = ?",
-        reservationId,
-      )
-      .toArray()[0];
-    if (!row) return;
-    this.sql.exec("DELETE FROM reservations WHERE id = ?", reservationId);
-    this.addUsage(row.period, -row.units);
-    if (this.plan().prepaid) this.setMeta("balance", String(this.balance() + row.units));
-    if (row.idempotency_key)
-      this.sql.exec("DELETE FROM idempotency WHERE key = ? AND state = 'pending'", row.idempotency_key);
+  private forget(reservationId: string): void {
+    const key = this.reservations.get(reservationId)?.idempotencyKey;
+    if (key !== undefined) this.inFlight.delete(key);
+    this.reservations.delete(reservationId);
   }
 
   ledger(from: number, to: number): LedgerRow[] {
@@ -381,17 +405,11 @@ export class Account extends DurableObject<Env> {
       .map((r) => ({ group: String(r.group), requests: Number(r.requests), units: Number(r.units) }));
   }
 
-  /** Prunes expired idempotency records and releases reservations whose request never finished. */
+  /** Prunes idempotency records past their retention. */
   override async alarm(): Promise<void> {
     if (!this.exists()) return;
     const now = Date.now();
-    this.sql.exec("DELETE FROM idempotency WHERE created_at < ? AND state = 'done'", now - IDEMPOTENCY_RETENTION_MS);
-    const stale = this.sql
-      .exec<{ id: string }>("SELECT id FROM reservations WHERE created_at < ?", now - RESERVATION_TIMEOUT_MS)
-      .toArray();
-    this.ctx.storage.transactionSync(() => {
-      for (const { id } of stale) this.releaseRow(id);
-    });
+    this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - IDEMPOTENCY_RETENTION_MS);
     await this.ctx.storage.setAlarm(now + PRUNE_INTERVAL_MS);
   }
 }

@@ -1,5 +1,5 @@
 /** CPU time and memory of a process, from /proc (Linux): how the bench charges work to workerd or the baseline. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100;
 
@@ -13,20 +13,4 @@ export function cpuMs(pid: number): number {
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
-
-/** The pid of a child of `parent` whose command name is `name` (Miniflare starts workerd as our child). */
-export function childPid(parent: number, name: string): number | undefined {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (comm === name && ppid === parent) return Number(entry);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return undefined;
 }
