@@ -11,7 +11,8 @@ export interface ModuleSize {
 
 export function uploadSizes(dir: string): { modules: ModuleSize[]; total: { raw: number; gzip: number } } {
   const modules = readdirSync(dir)
-    .filter((f) => !f.endsWith(".map") && f !== "README.md")
+    // What wrangler uploads: the bundle and its wasm and data modules (not source maps, nor the bench's config).
+    .filter((f) => /\.(js|mjs|wasm|onnx)$/.test(f))
     .map((file) => {
       const bytes = readFileSync(join(dir, file));
       // Strip wrangler's content-hash prefix: the name should say what the module is.

@@ -18,6 +18,7 @@ const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.j
 
 /** Builds the Worker as it would be uploaded; returns wrangler's output (with the total upload size). */
 export function buildWorker(): string {
+  rmSync(BUILD_DIR, { recursive: true, force: true });
   const out = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", BUILD_DIR], {
     cwd: REPO_ROOT,
     encoding: "utf8",
