@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: measures the Worker against onnxruntime-node (native) and a plain Node server, on
  * this machine, over loopback only; writes bench/results/<date>.json, prints a markdown table and puts it in the
- * README's "Performance" section. Bounded: about 4 minutes in full, 1 with --quick; it stops by itself.
+ * README's "Performance" section. Bounded: under 2 minutes on 2 cores, 20 s with --quick; it stops by itself.
  */
 import { type ChildProcess, fork, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -39,6 +39,18 @@ function config(quick: boolean): BenchConfig {
 
 const log = (line: string) => console.error(`bench: ${line}`);
 
+/** The bench stops by itself: past this, whatever hangs is killed and the run fails. */
+const DEADLINE_MS = 5 * 60 * 1000;
+const children = new Set<ChildProcess>();
+
+function watchdog(): void {
+  setTimeout(() => {
+    log(`still running after ${DEADLINE_MS / 60_000} minutes: stopping`);
+    for (const child of children) child.kill("SIGKILL");
+    process.exit(3);
+  }, DEADLINE_MS).unref();
+}
+
 async function waitFor(child: ChildProcess, pattern: RegExp, ms: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bench: no ${pattern} within ${ms} ms`)), ms);
@@ -62,6 +74,7 @@ async function main() {
   const { values } = parseArgs({ options: { quick: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
   if (values.help) return printUsage(import.meta.url);
   const cfg = config(values.quick ?? false);
+  watchdog();
   const started = performance.now();
   const models = benchModels();
 
@@ -83,6 +96,7 @@ async function main() {
 
   log("workerd: cold start, memory, in-isolate latency");
   const workerd = await startWorkerd(PORTS.workerd);
+  children.add(workerd.process);
   const results: Record<string, unknown> = {};
   try {
     const rssIdle = rssBytes(workerd.pid);
@@ -176,6 +190,7 @@ async function main() {
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
+    children.add(baseline);
     try {
       await waitFor(baseline, /listening/, 30_000); // the baseline also says "ready" over IPC
       const pid = baseline.pid as number;

@@ -2,7 +2,7 @@
  * The built Worker in one workerd process: the production runtime without `wrangler dev`'s proxy. It runs what
  * `wrangler deploy --dry-run --outdir` produced, so the bench measures the uploaded bundle.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
@@ -33,6 +33,7 @@ export interface Workerd {
   pid: number;
   /** Milliseconds from spawning workerd to accepting connections (process start, module compilation). */
   readyMs: number;
+  process: ChildProcess;
   dispose(): Promise<void>;
 }
 
@@ -115,6 +116,7 @@ export async function startWorkerd(port: number): Promise<Workerd> {
     url,
     pid: child.pid as number,
     readyMs,
+    process: child,
     dispose: async () => {
       child.kill();
       await new Promise((resolve) => child.once("exit", resolve));
