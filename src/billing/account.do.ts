@@ -11,7 +11,7 @@
  * billed, so nothing is left to release.
  */
 import { DurableObject } from "cloudflare:workers";
-import { sha256Hex } from "../crypto";
+import { IDEMPOTENCY_RETENTION_MS, PRUNE_INTERVAL_MS, periodOf, SCHEMA, secondsToNextPeriod } from "./account-schema";
 import type {
   AccountInfo,
   AuthResult,
@@ -24,34 +24,12 @@ import type {
   StoredResponse,
   UsageRow,
 } from "./account-types";
-import { newKey, randomHex } from "./keys";
+import { KeyStore } from "./key-store";
+import { randomHex } from "./keys";
+import { ledgerRows, usageRows } from "./ledger-queries";
 import type { Plan } from "./plans";
 import { priceOf } from "./pricing";
 import { TokenBucket } from "./rate-limit";
-
-/** Idempotency keys are remembered at least this long (Stripe and OpenMeter keep them 24 hours). */
-export const IDEMPOTENCY_RETENTION_MS = 7 * 24 * 3600 * 1000;
-const PRUNE_INTERVAL_MS = 6 * 3600 * 1000;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
-  created_at INTEGER NOT NULL, revoked_at INTEGER);
-CREATE TABLE IF NOT EXISTS usage_counters (period TEXT PRIMARY KEY, units INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS ledger (request_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, model TEXT NOT NULL,
-  version TEXT NOT NULL, batch_size INTEGER NOT NULL, units INTEGER NOT NULL, at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS ledger_at ON ledger (at);
-CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL,
-  request_id TEXT, status INTEGER, headers TEXT, body BLOB, created_at INTEGER NOT NULL);
-`;
-
-/** The calendar month (UTC) a time falls in: quotas reset at its end. */
-export const periodOf = (ms: number): string => new Date(ms).toISOString().slice(0, 7);
-
-function secondsToNextPeriod(ms: number): number {
-  const d = new Date(ms);
-  return Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - ms) / 1000);
-}
 
 export class Account extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -59,7 +37,6 @@ export class Account extends DurableObject<Env> {
   // In-memory copies of what every request reads; the methods that write them reset them.
   private cachedPlan: Plan | undefined;
   private initialised = false;
-  private keys: Map<string, { id: string; revoked: boolean }> | undefined;
   private committed = new Map<string, number>();
   private cachedBalance: number | undefined;
   /** Requests reserved and not yet committed or released, by reservation id. */
@@ -67,9 +44,12 @@ export class Account extends DurableObject<Env> {
   /** Idempotency keys of requests in flight, with their fingerprints. */
   private readonly inFlight = new Map<string, string>();
 
+  private readonly keyStore: KeyStore;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.keyStore = new KeyStore(this.sql);
   }
 
   /**
@@ -199,57 +179,21 @@ export class Account extends DurableObject<Env> {
     return this.info();
   }
 
-  async createKey(): Promise<{ key: string; info: KeyInfo }> {
-    const key = newKey(this.meta("id") ?? "");
-    const id = `key_${randomHex(6)}`;
-    const now = Date.now();
-    this.sql.exec(
-      "INSERT INTO keys (id, hash, prefix, created_at) VALUES (?, ?, ?, ?)",
-      id,
-      await sha256Hex(key),
-      key.slice(0, 24),
-      now,
-    );
-    this.keys = undefined;
-    return { key, info: { id, prefix: key.slice(0, 24), created: new Date(now).toISOString(), revoked: null } };
+  createKey(): Promise<{ key: string; info: KeyInfo }> {
+    return this.keyStore.create(this.meta("id") ?? "");
   }
 
   listKeys(): KeyInfo[] {
-    return this.sql
-      .exec<{ id: string; prefix: string; created_at: number; revoked_at: number | null }>(
-        "SELECT id, prefix, created_at, revoked_at FROM keys ORDER BY created_at",
-      )
-      .toArray()
-      .map((k) => ({
-        id: k.id,
-        prefix: k.prefix,
-        created: new Date(k.created_at).toISOString(),
-        revoked: k.revoked_at === null ? null : new Date(k.revoked_at).toISOString(),
-      }));
+    return this.keyStore.list();
   }
 
   revokeKey(id: string): KeyInfo | undefined {
-    this.sql.exec("UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", Date.now(), id);
-    this.keys = undefined;
-    return this.listKeys().find((k) => k.id === id);
-  }
-
-  /** The account's keys by hash, read once and kept in memory: every metered request looks its key up. */
-  private keyByHash(hash: string): { id: string; revoked: boolean } | undefined {
-    if (!this.keys) {
-      this.keys = new Map(
-        this.sql
-          .exec<{ id: string; hash: string; revoked_at: number | null }>("SELECT id, hash, revoked_at FROM keys")
-          .toArray()
-          .map((k) => [k.hash, { id: k.id, revoked: k.revoked_at !== null }]),
-      );
-    }
-    return this.keys.get(hash);
+    return this.keyStore.revoke(id);
   }
 
   authenticate(hash: string): AuthResult {
     if (!this.exists()) return { ok: false, reason: "unknown" };
-    const key = this.keyByHash(hash);
+    const key = this.keyStore.byHash(hash);
     if (!key) return { ok: false, reason: "unknown" };
     if (key.revoked) return { ok: false, reason: "revoked" };
     return { ok: true, keyId: key.id, plan: this.plan(), accountName: this.meta("name") ?? "" };
@@ -367,42 +311,11 @@ export class Account extends DurableObject<Env> {
   }
 
   ledger(from: number, to: number): LedgerRow[] {
-    return this.sql
-      .exec<{
-        request_id: string;
-        key_id: string;
-        model: string;
-        version: string;
-        batch_size: number;
-        units: number;
-        at: number;
-      }>(
-        "SELECT request_id, key_id, model, version, batch_size, units, at FROM ledger WHERE at >= ? AND at < ? ORDER BY at, request_id",
-        from,
-        to,
-      )
-      .toArray()
-      .map((r) => ({
-        requestId: r.request_id,
-        keyId: r.key_id,
-        model: r.model,
-        version: r.version,
-        batchSize: r.batch_size,
-        units: r.units,
-        at: r.at,
-      }));
+    return ledgerRows(this.sql, from, to);
   }
 
   usage(from: number, to: number, groupBy: "day" | "model"): UsageRow[] {
-    const group = groupBy === "day" ? "strftime('%Y-%m-%d', at / 1000, 'unixepoch')" : "model";
-    return this.sql
-      .exec<UsageRow & Record<string, string | number>>(
-        `SELECT ${group} AS "group", COUNT(*) AS requests, SUM(units) AS units FROM ledger WHERE at >= ? AND at < ? GROUP BY 1 ORDER BY 1`,
-        from,
-        to,
-      )
-      .toArray()
-      .map((r) => ({ group: String(r.group), requests: Number(r.requests), units: Number(r.units) }));
+    return usageRows(this.sql, from, to, groupBy);
   }
 
   /** Prunes idempotency records past their retention. */
