@@ -3,7 +3,6 @@
  * routes the request straight to the account's Durable Object; the secret carries 192 random bits and is stored
  * only as its SHA-256.
  */
-import { sha256Hex } from "../crypto";
 
 const KEY_PATTERN = /^ei_([0-9a-f]{16})_([A-Za-z0-9_-]{32})$/;
 
@@ -36,13 +35,4 @@ export function newKey(accountId: string): string {
 export function parseKey(key: string): ParsedKey | undefined {
   const match = KEY_PATTERN.exec(key);
   return match?.[1] ? { accountId: match[1], key } : undefined;
-}
-
-/** Compares two secrets in time independent of where they differ (hono's utils/buffer does the same). */
-export async function timingSafeEqual(a: string, b: string): Promise<boolean> {
-  // Hashing first gives equal-length inputs, so the length does not leak either.
-  const [ha, hb] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
-  let diff = 0;
-  for (let i = 0; i < ha.length; i++) diff |= ha.charCodeAt(i) ^ hb.charCodeAt(i);
-  return diff === 0 && a.length === b.length;
 }

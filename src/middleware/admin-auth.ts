@@ -1,6 +1,6 @@
 /** The admin API's guard: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. Fails closed when unset. */
 import type { MiddlewareHandler } from "hono";
-import { timingSafeEqual } from "../billing/keys";
+import { timingSafeEqual } from "hono/utils/buffer";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
 

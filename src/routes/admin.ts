@@ -10,7 +10,7 @@ import { newAccountId } from "../billing/keys";
 import { parsePeriod } from "../billing/period";
 import { parsePlanInput } from "../billing/plan-input";
 import { ApiError, invalid } from "../errors";
-import { describe } from "../json";
+import { describe, isObject } from "../json";
 import { adminAuth } from "../middleware/admin-auth";
 import { readBody } from "../middleware/body";
 import { parseJsonText } from "../oip/body";
@@ -18,16 +18,16 @@ import type { AppEnv } from "../types";
 
 async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const body = parseJsonText(await readBody(c), "request body");
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw invalid(`request body: expected a JSON object, got ${describe(body)}`);
-  return body as Record<string, unknown>;
+  if (!isObject(body)) throw invalid(`request body: expected a JSON object, got ${describe(body)}`);
+  return body;
 }
 
+/** The named account's Durable Object; 404 when the directory does not know the name. */
 async function findAccount(c: Context<AppEnv>) {
   const name = c.req.param("name") ?? "";
   const entry = await metering(() => directoryStub(c.env).find(name));
   if (!entry) throw new ApiError("NOT_FOUND", `account '${name}' not found`);
-  return { entry, stub: accountStub(c.env, entry.id) };
+  return accountStub(c.env, entry.id);
 }
 
 export function adminRoutes() {
@@ -60,20 +60,20 @@ export function adminRoutes() {
   });
 
   app.get("/accounts/:name", async (c) => {
-    const { stub } = await findAccount(c);
+    const stub = await findAccount(c);
     const [account, keys] = await metering(() => Promise.all([stub.info(), stub.listKeys()]));
     return c.json({ account, keys });
   });
 
   app.patch("/accounts/:name", async (c) => {
-    const { stub } = await findAccount(c);
+    const stub = await findAccount(c);
     const current = await metering(() => stub.info());
     const plan = parsePlanInput(await jsonBody(c), current.plan);
     return c.json({ account: await metering(() => stub.setPlan(plan)) });
   });
 
   app.post("/accounts/:name/balance", async (c) => {
-    const { stub } = await findAccount(c);
+    const stub = await findAccount(c);
     const { units } = await jsonBody(c);
     if (typeof units !== "number" || !Number.isSafeInteger(units) || units <= 0) {
       throw invalid(`units: expected a positive integer, got ${describe(units)}`);
@@ -82,19 +82,19 @@ export function adminRoutes() {
   });
 
   app.post("/accounts/:name/keys", async (c) => {
-    const { stub } = await findAccount(c);
+    const stub = await findAccount(c);
     const { key, info } = await metering(() => stub.createKey());
     // The only time the key is shown: only its hash is kept.
     return c.json({ key, ...info }, 201);
   });
 
   app.get("/accounts/:name/keys", async (c) => {
-    const { stub } = await findAccount(c);
+    const stub = await findAccount(c);
     return c.json({ keys: await metering(() => stub.listKeys()) });
   });
 
   app.delete("/accounts/:name/keys/:id", async (c) => {
-    const { stub } = await findAccount(c);
+    const stub = await findAccount(c);
     const key = await metering(() => stub.revokeKey(c.req.param("id")));
     if (!key) throw new ApiError("NOT_FOUND", `key '${c.req.param("id")}' not found`);
     return c.json({ key });

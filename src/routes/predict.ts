@@ -6,7 +6,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { invalid } from "../errors";
 import { runInference } from "../inference/run";
-import { describe } from "../json";
+import { describe, isObject } from "../json";
 import { readBody } from "../middleware/body";
 import type { Registry } from "../models/registry";
 import { parseJsonText } from "../oip/body";
@@ -36,10 +36,8 @@ function decodePredict(registry: Registry): MiddlewareHandler<AppEnv> {
     const entry = registry.resolve(c.req.param("name") ?? "", c.req.param("version"));
     const raw = await readBody(c);
     const body = parseJsonText(raw, "request body");
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw invalid(`request body: expected {"instances": [...]}, got ${describe(body)}`);
-    }
-    const { instances, top_k: topK, dry_run, max_units, ...rest } = body as Record<string, unknown>;
+    if (!isObject(body)) throw invalid(`request body: expected {"instances": [...]}, got ${describe(body)}`);
+    const { instances, top_k: topK, dry_run, max_units, ...rest } = body;
     const extra = Object.keys(rest);
     if (extra.length > 0) {
       throw invalid(`request body: unknown field '${extra[0]}' (fields: instances, top_k, dry_run, max_units)`);
