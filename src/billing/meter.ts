@@ -75,7 +75,7 @@ export function meter(): MiddlewareHandler<AppEnv> {
     const idempotency =
       key === undefined
         ? undefined
-        : { key, fingerprint: await sha256Hex(`${c.req.method} ${c.req.path}\n${await sha256Hex(body.slice())}`) };
+        : { key, fingerprint: await sha256Hex(`${c.req.method} ${c.req.path}\n${await sha256Hex(body)}`) };
     const meterRequest: MeterRequest = {
       keyHash: identity.keyHash,
       requestId: c.get("requestId"),
