@@ -191,12 +191,19 @@ export class Account extends DurableObject<Env> {
     return this.keyStore.revoke(id);
   }
 
-  authenticate(hash: string): AuthResult {
+  /** The key's id, or why it is refused; memory only, as it runs for every metered request. */
+  private checkKey(hash: string): { ok: true; keyId: string } | { ok: false; reason: "unknown" | "revoked" } {
     if (!this.exists()) return { ok: false, reason: "unknown" };
     const key = this.keyStore.byHash(hash);
     if (!key) return { ok: false, reason: "unknown" };
     if (key.revoked) return { ok: false, reason: "revoked" };
-    return { ok: true, keyId: key.id, plan: this.plan(), accountName: this.meta("name") ?? "" };
+    return { ok: true, keyId: key.id };
+  }
+
+  authenticate(hash: string): AuthResult {
+    const key = this.checkKey(hash);
+    if (!key.ok) return key;
+    return { ok: true, keyId: key.keyId, plan: this.plan(), accountName: this.meta("name") ?? "" };
   }
 
   /**
@@ -204,10 +211,10 @@ export class Account extends DurableObject<Env> {
    * price over `maxUnits`, then checks idempotency, rate limit, balance and quota and debits: one atomic step.
    */
   reserve(request: MeterRequest): ReserveResult {
-    const auth = this.authenticate(request.keyHash);
+    const auth = this.checkKey(request.keyHash);
     if (!auth.ok) return { kind: "unauthorized", reason: auth.reason };
     const now = Date.now();
-    const plan = auth.plan;
+    const plan = this.plan();
     const units = priceOf(request.model, request.batchSize, plan);
     if (request.dryRun) return { kind: "quote", units };
     if (request.maxUnits !== undefined && units > request.maxUnits) {
