@@ -17,8 +17,8 @@ import { printUsage, runMain } from "./cli.ts";
 import { inspectModel } from "./onnx/inspect.ts";
 import { loadModel } from "./onnx/run.ts";
 import { listVersionDirs, MODELS_DIR, nextVersion } from "./repository/files.ts";
-import { loadRepository, served, writeIndex } from "./repository/index-file.ts";
-import { gzipBytes, modelBudget } from "./repository/limits.ts";
+import { writeIndex } from "./repository/index-file.ts";
+import { assertFitsWorker } from "./repository/limits.ts";
 import { type ManifestDraft, publish, UNITS_PER_REQUEST, unitsPerItem } from "./repository/publish.ts";
 
 const DEFAULT_MAX_BATCH = 64;
@@ -42,13 +42,10 @@ export async function add(
   );
   await model.release();
 
-  const servedBytes = served(loadRepository(dir))
-    .filter((m) => m.name !== name)
-    .map((m) => new Uint8Array(readFileSync(join(dir, m.name, m.version, m.file.name))));
-  const budget = modelBudget(servedBytes);
-  const size = gzipBytes(bytes);
-  if (size > budget.left) {
-    fail(`${file} is ${size} bytes gzipped; only ${budget.left} of the Worker's 10 MB compressed limit are left`);
+  try {
+    assertFitsWorker(dir, name, bytes, file);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
   }
 
   const batched = signature.inputs.every((i) => i.shape[0] === -1);

@@ -1,51 +1,44 @@
 /**
- * Dynamic int8 quantization of an ONNX model's MatMul weights.
+ * Dynamic int8 quantization of an ONNX model's MatMul and Gemm weights.
  *
- * Each `MatMul(A, W)` whose W is a 2-D float initializer becomes the pattern onnxruntime fuses into
- * DynamicQuantizeMatMul:
+ * Each `MatMul(A, W)` (and `Gemm(A, B, C)` with transA = 0) whose weight is a 2-D float initializer becomes the
+ * pattern onnxruntime fuses into DynamicQuantizeMatMul:
  *
  *   DynamicQuantizeLinear(A) → (A_q: uint8, A_scale, A_zero)
  *   MatMulInteger(A_q, W_q: int8, A_zero) → int32
- *   Cast(float) · (A_scale · W_scale[column])
+ *   Cast(float) · (A_scale · W_scale[column])          (Gemm: alpha folded into W_scale, then + beta·C)
  *
  * W is quantized per output column (per channel), symmetrically: W_q = round(W / s), s = max|W[:,n]| / 127, so
- * its zero point is 0 and is left out. Every other node is copied untouched, and a model with no eligible
- * MatMul is refused rather than silently "quantized".
+ * its zero point is 0 and is left out. A Gemm with transB = 1 has its weight transposed once, here. Every other
+ * node (Conv included: see quantize-static.ts) is copied untouched, and a model with no eligible weight is refused
+ * rather than silently "quantized".
  */
 import type { onnx as Onnx } from "onnx-proto";
 import { onnx } from "./proto.ts";
+import {
+  dimsOf,
+  FLOAT,
+  floatAttribute,
+  floatData,
+  intAttribute,
+  type QuantizeReport,
+  quantizePerColumn,
+  transpose,
+  useCounts,
+} from "./quantize-common.ts";
 import { encodeModel, tensorProto } from "./writer.ts";
 
-export interface QuantizeReport {
-  quantized: string[];
-  skipped: string[];
-  bytesBefore: number;
-  bytesAfter: number;
-}
+export { type QuantizeReport, quantizePerColumn } from "./quantize-common.ts";
 
-function floatData(t: Onnx.ITensorProto): Float32Array {
-  if (t.rawData && t.rawData.length > 0) {
-    const copy = new Uint8Array(t.rawData); // a fresh, aligned copy: protobufjs hands out views into a pool
-    return new Float32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
-  }
-  return Float32Array.from(t.floatData ?? []);
-}
+const T = onnx.AttributeProto.AttributeType;
 
-/** Symmetric per-column int8 quantization of a row-major [K, N] matrix. */
-export function quantizePerColumn(w: Float32Array, k: number, n: number): { q: Int8Array; scales: Float32Array } {
-  const scales = new Float32Array(n);
-  for (let col = 0; col < n; col++) {
-    let max = 0;
-    for (let row = 0; row < k; row++) max = Math.max(max, Math.abs(w[row * n + col] ?? 0));
-    // An all-zero column would divide by zero; any positive scale represents it exactly.
-    scales[col] = max > 0 ? max / 127 : 1;
-  }
-  const q = new Int8Array(k * n);
-  for (let i = 0; i < q.length; i++) {
-    const s = scales[i % n] ?? 1;
-    q[i] = Math.max(-127, Math.min(127, Math.round((w[i] ?? 0) / s)));
-  }
-  return { q, scales };
+/** Why a MatMul/Gemm cannot take the dynamic pattern, or undefined when it can. */
+function ineligible(node: Onnx.INodeProto, weight: Onnx.ITensorProto | undefined): string | undefined {
+  if (!weight) return "weight is not an initializer";
+  if (weight.dataType !== FLOAT) return "weight is not float32";
+  if (weight.dims?.length !== 2) return "weight is not 2-D";
+  if (node.opType === "Gemm" && intAttribute(node, "transA", 0) !== 0) return "Gemm with transA = 1";
+  return undefined;
 }
 
 export function quantizeDynamic(bytes: Uint8Array): { bytes: Uint8Array; report: QuantizeReport } {
@@ -53,35 +46,50 @@ export function quantizeDynamic(bytes: Uint8Array): { bytes: Uint8Array; report:
   const graph = model.graph;
   if (!graph) throw new Error("not an ONNX model: it has no graph");
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? "", t]));
-  const used = new Map<string, number>();
-  for (const node of graph.node ?? [])
-    for (const input of node.input ?? []) used.set(input, (used.get(input) ?? 0) + 1);
+  const used = useCounts(graph);
 
-  const report: QuantizeReport = { quantized: [], skipped: [], bytesBefore: bytes.length, bytesAfter: 0 };
+  const report: QuantizeReport = {
+    scheme: "dynamic",
+    quantized: [],
+    skipped: [],
+    bytesBefore: bytes.length,
+    bytesAfter: 0,
+  };
   const nodes: Onnx.INodeProto[] = [];
   const replaced = new Set<string>();
   for (const node of graph.node ?? []) {
-    const weightName = node.input?.[1] ?? "";
-    const weight = initializers.get(weightName);
-    const eligible =
-      node.opType === "MatMul" &&
-      weight !== undefined &&
-      weight.dataType === onnx.TensorProto.DataType.FLOAT &&
-      weight.dims?.length === 2;
-    if (!eligible) {
-      if (node.opType === "MatMul") report.skipped.push(`${node.name}: weight is not a 2-D float initializer`);
+    const op = node.opType ?? "";
+    if (op === "Conv") report.skipped.push(`${node.name || op}: Conv weights need --scheme static`);
+    if (op !== "MatMul" && op !== "Gemm") {
       nodes.push(node);
       continue;
     }
-    const [k, n] = (weight.dims ?? []).map(Number) as [number, number];
-    const { q, scales } = quantizePerColumn(floatData(weight), k, n);
+    const weightName = node.input?.[1] ?? "";
+    const weight = initializers.get(weightName);
+    const why = ineligible(node, weight);
+    if (why || !weight) {
+      report.skipped.push(`${node.name || op}: ${why}`);
+      nodes.push(node);
+      continue;
+    }
+    const gemm = op === "Gemm";
+    const transB = gemm && intAttribute(node, "transB", 0) !== 0;
+    const [rows, cols] = dimsOf(weight) as [number, number];
+    // MatMulInteger wants the weight as [K, N]; a transposed Gemm weight is [N, K].
+    const [k, n] = transB ? [cols, rows] : [rows, cols];
+    const w = transB ? transpose(floatData(weight), rows, cols) : floatData(weight);
+    const { q, scales } = quantizePerColumn(w, k, n);
+    const alpha = gemm ? floatAttribute(node, "alpha", 1) : 1;
     const base = node.name || weightName;
     const a = node.input?.[0] ?? "";
     const y = node.output?.[0] ?? "";
+    const bias = gemm ? (node.input?.[2] ?? "") : "";
+    const beta = gemm ? floatAttribute(node, "beta", 1) : 1;
     graph.initializer?.push(
       tensorProto({ name: `${weightName}_quantized`, datatype: "INT8", dims: [k, n], data: q }),
-      tensorProto({ name: `${weightName}_scale`, datatype: "FP32", dims: [n], data: scales }),
+      tensorProto({ name: `${weightName}_scale`, datatype: "FP32", dims: [n], data: scales.map((s) => s * alpha) }),
     );
+    const product = bias ? `${base}_product` : y;
     nodes.push(
       {
         opType: "DynamicQuantizeLinear",
@@ -100,7 +108,7 @@ export function quantizeDynamic(bytes: Uint8Array): { bytes: Uint8Array; report:
         input: [`${base}_int32`],
         output: [`${base}_float`],
         name: `${base}_cast`,
-        attribute: [{ name: "to", type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }],
+        attribute: [{ name: "to", type: T.INT, i: FLOAT }],
       },
       {
         opType: "Mul",
@@ -108,8 +116,19 @@ export function quantizeDynamic(bytes: Uint8Array): { bytes: Uint8Array; report:
         output: [`${base}_scale`],
         name: `${base}_scale_mul`,
       },
-      { opType: "Mul", input: [`${base}_float`, `${base}_scale`], output: [y], name: `${base}_rescale` },
+      { opType: "Mul", input: [`${base}_float`, `${base}_scale`], output: [product], name: `${base}_rescale` },
     );
+    if (bias) {
+      let c = bias;
+      if (beta !== 1) {
+        graph.initializer?.push(
+          tensorProto({ name: `${base}_beta`, datatype: "FP32", dims: [], data: Float32Array.of(beta) }),
+        );
+        nodes.push({ opType: "Mul", input: [bias, `${base}_beta`], output: [`${base}_c`], name: `${base}_beta_mul` });
+        c = `${base}_c`;
+      }
+      nodes.push({ opType: "Add", input: [product, c], output: [y], name: `${base}_bias` });
+    }
     // The float weight goes only when nothing else reads it (weights shared between nodes stay).
     used.set(weightName, (used.get(weightName) ?? 1) - 1);
     if (used.get(weightName) === 0) replaced.add(weightName);
@@ -117,7 +136,7 @@ export function quantizeDynamic(bytes: Uint8Array): { bytes: Uint8Array; report:
   }
   if (report.quantized.length === 0) {
     throw new Error(
-      `nothing to quantize: no MatMul with a 2-D float initializer weight (${report.skipped.length} skipped)`,
+      `nothing to quantize dynamically: no MatMul/Gemm with a 2-D float initializer weight${report.skipped.length ? ` (skipped: ${report.skipped.join("; ")})` : ""}`,
     );
   }
   graph.node = nodes;

@@ -20,7 +20,15 @@ export interface ValueInfo {
   shape: Dim[];
 }
 
-export type AttributeValue = number | number[] | string | { ints: number[] } | { floats: number[] } | TensorValue;
+/** A JS number is written as INT when it is an integer, else FLOAT; `{ float: 2 }` forces a FLOAT. */
+export type AttributeValue =
+  | number
+  | number[]
+  | string
+  | { float: number }
+  | { ints: number[] }
+  | { floats: number[] }
+  | TensorValue;
 
 export interface TensorValue {
   name: string;
@@ -63,6 +71,7 @@ function attribute(name: string, value: AttributeValue): Onnx.IAttributeProto {
   }
   if (typeof value === "string") return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
+  if ("float" in value) return { name, type: T.FLOAT, f: value.float };
   if ("ints" in value) return { name, type: T.INTS, ints: value.ints };
   if ("floats" in value) return { name, type: T.FLOATS, floats: value.floats };
   return { name, type: T.TENSOR, t: tensorProto(value) };
@@ -115,6 +124,14 @@ export class GraphBuilder {
       attribute: Object.entries(options.attrs ?? {}).map(([k, v]) => attribute(k, v)),
     });
     return outputs;
+  }
+
+  /** Renames a value everywhere it is produced or read, e.g. to give a chain's last output its public name. */
+  rename(from: string, to: string): void {
+    for (const node of this.nodes) {
+      node.input = (node.input ?? []).map((n) => (n === from ? to : n));
+      node.output = (node.output ?? []).map((n) => (n === from ? to : n));
+    }
   }
 
   toGraph(): Onnx.IGraphProto {
