@@ -7,7 +7,7 @@ describe("GET /", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       name: "edgeinfer",
-      models: ["datatypes", "iris", "iris-int8"],
+      models: ["datatypes", "digits", "iris", "iris-int8", "penguins", "seed-mlp"],
       apis: { task: { predict: "POST /v1/models/{model}/predict" } },
     });
   });

@@ -18,7 +18,7 @@ describe("GET /v1/models", () => {
     const res = await request("/v1/models");
     expect(res.status).toBe(200);
     const { models } = await json<{ models: Record<string, unknown>[] }>(res);
-    expect(models.map((m) => m.name)).toEqual(["datatypes", "iris", "iris-int8"]);
+    expect(models.map((m) => m.name)).toEqual(["datatypes", "digits", "iris", "iris-int8", "penguins", "seed-mlp"]);
     const iris = models.find((m) => m.name === "iris");
     expect(iris).toMatchObject({
       task: "classification",
