@@ -10,18 +10,30 @@ import { exportVariants, PARITY_TOLERANCE } from "../../tools/train/pipeline.ts"
 import { findRecipe } from "../../tools/train/recipes/index.ts";
 import { train } from "../../tools/train/train.ts";
 
-async function hasAdapter(): Promise<boolean> {
+async function probe(): Promise<{ available: boolean; software: boolean }> {
   const { create, globals } = await import("webgpu");
   Object.assign(globalThis, globals);
-  return (await create([]).requestAdapter()) !== null;
+  const adapter = await create([]).requestAdapter();
+  return { available: adapter !== null, software: adapter?.info.isFallbackAdapter === true };
 }
 
-const available = await hasAdapter();
+const { available, software } = await probe();
 const required = process.env.CI === "true";
 if (!available && !required)
   console.warn("train-webgpu: no WebGPU adapter (no Vulkan driver); skipped. Run .ci/vulkan.sh to get one.");
 
 describe.skipIf(!available && !required)("training on WebGPU", () => {
+  it("--device auto takes a hardware adapter, and passes a software one by for the CPU", async () => {
+    const backend = await selectBackend("auto");
+    if (software) {
+      expect(backend.backend).toBe("wasm");
+      expect(backend.reason).toMatch(/auto: the only WebGPU adapter is a software one \(.+\), slower than WebAssembly/);
+    } else {
+      expect(backend.backend).toBe("webgpu");
+    }
+    expect(tf.getBackend()).toBe(backend.backend);
+  });
+
   it("trains on the webgpu backend (not a silent fallback) and exports what it trained", async () => {
     const backend = await selectBackend("gpu");
     expect(backend.backend).toBe("webgpu");

@@ -4,7 +4,9 @@
  * - `gpu`: WebGPU through Dawn (the `webgpu` package's dawn.node) and @tensorflow/tfjs-backend-webgpu. Fails with a
  *   clear message when Dawn finds no adapter (no GPU, no Vulkan driver).
  * - `cpu`: @tensorflow/tfjs-backend-wasm (SIMD), with the Conv2D filter-gradient kernel it lacks (wasm-kernels.ts).
- * - `auto`: `gpu` when an adapter exists, else `cpu`, saying why.
+ * - `auto`: `gpu` when a hardware adapter exists, else `cpu`, saying why. A software adapter (lavapipe,
+ *   SwiftShader: WebGPU's "fallback adapter") runs on the CPU far slower than WebAssembly, so `auto` passes it by;
+ *   `--device gpu` still uses it (that is how CI tests the WebGPU path).
  *
  * tfjs falls back to another backend silently when one fails to initialise; after `setBackend` this module checks
  * `tf.getBackend()` and throws if it is not the one asked for, so a manifest never claims a GPU that was not used.
@@ -34,7 +36,7 @@ interface GpuProbe {
 
 /** The parts of a WebGPU adapter this module reads (Dawn's objects, typed loosely on purpose: no DOM lib in tools). */
 interface GPUAdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
 }
 
 async function probeGpu(): Promise<GpuProbe> {
@@ -47,7 +49,7 @@ async function probeGpu(): Promise<GpuProbe> {
     const scope = globalThis as unknown as { navigator?: object };
     scope.navigator ??= {};
     Object.defineProperty(scope.navigator, "gpu", { value: gpu, configurable: true });
-    const adapter = (await gpu.requestAdapter()) as GPUAdapterLike | null;
+    const adapter = (await gpu.requestAdapter({ powerPreference: "high-performance" })) as GPUAdapterLike | null;
     return { adapter };
   } catch (err) {
     return { adapter: null, error: err instanceof Error ? err.message : String(err) };
@@ -92,6 +94,11 @@ export async function selectBackend(device: DeviceChoice): Promise<TrainingBacke
   if (device === "cpu") return useCpu("--device cpu");
   const probe = await probeGpu();
   if (device === "gpu") return { ...(await useGpu(probe)), reason: "--device gpu" };
+  if (probe.adapter?.info?.isFallbackAdapter) {
+    return useCpu(
+      `auto: the only WebGPU adapter is a software one (${describeAdapter(probe.adapter)}), slower than WebAssembly; training on the CPU (--device gpu uses it anyway)`,
+    );
+  }
   if (probe.adapter) return { ...(await useGpu(probe)), reason: "auto: a WebGPU adapter was found" };
   return useCpu(`auto: no WebGPU adapter${probe.error ? ` (${probe.error})` : ""}, training on the CPU`);
 }
