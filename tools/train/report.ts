@@ -31,11 +31,26 @@ function layerTable(trained: Trained): string[] {
   ];
 }
 
-function exampleInstance(input: ManifestDraft["predict"]): string {
-  const p = input?.input;
-  if (p?.kind === "features") return `{"instances": [{${p.features.map((f) => `"${f}": 0`).join(", ")}}]}`;
-  if (p?.kind === "image") return `{"instances": [[[0, 0, …], …]]}   # ${p.height} rows of ${p.width} pixel values`;
-  return `{"instances": [[0.1, -0.3, …]]}`;
+/**
+ * A request body that really runs: the first held-out item itself for named features (its true label is given),
+ * and a generated all-zero item for images and tensors, which are too long to print.
+ */
+function exampleCall(draft: ManifestDraft, trained: Trained, recipe: Recipe): string[] {
+  const p = draft.predict?.input;
+  const url = `http://127.0.0.1:8787/v1/models/${draft.name}/predict`;
+  const curl = `curl -s ${url} -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json'`;
+  if (p?.kind === "features") {
+    const first = Array.from(trained.data.test.x.subarray(0, p.features.length));
+    const instance = Object.fromEntries(p.features.map((f, i) => [f, Number((first[i] ?? 0).toPrecision(6))]));
+    const truth = recipe.labels?.[trained.data.test.y[0] ?? 0];
+    return [
+      `${curl} \\`,
+      `  -d '${JSON.stringify({ instances: [instance] })}'${truth ? `   # a held-out ${truth}` : ""}`,
+    ];
+  }
+  const zeros =
+    p?.kind === "image" ? `[[0] * ${p.width}] * ${p.height}` : `[0] * ${draft.inputs[0]?.shape.slice(1).join(" * ")}`;
+  return [`python3 -c 'import json; print(json.dumps({"instances": [${zeros}]}))' | ${curl} -d @-`];
 }
 
 export function renderReport({ recipe, trained, variants, quality, backend, draft }: ReportInput): string {
@@ -89,8 +104,8 @@ export function renderReport({ recipe, trained, variants, quality, backend, draf
     "",
     "```sh",
     `npm run train -- ${recipe.name} --seed ${seed} --epochs ${trained.hyper.epochs} --device ${backend.backend === "webgpu" ? "gpu" : "cpu"}`,
-    `curl -s localhost:8787/v1/models/${recipe.name}/predict -H "Authorization: Bearer $KEY" \\`,
-    `  -H 'content-type: application/json' -d '${exampleInstance(draft.predict)}'`,
+    "npm run dev   # then, with a key from `npm run keys -- create --account NAME` in $KEY:",
+    ...exampleCall(draft, trained, recipe),
     "```",
     "",
   ].join("\n");

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom, shuffledIndices } from "../defaults/random.ts";
-import { type Dataset, itemSize, type Split } from "./datasets/dataset.ts";
+import { type Dataset, itemSize, pick } from "./datasets/dataset.ts";
 import type { Hyperparameters, Normalization, Recipe } from "./recipe.ts";
 
 export interface EpochRecord {
@@ -92,22 +92,6 @@ export async function predictTf(
   return total;
 }
 
-function batchTensors(
-  recipe: Recipe,
-  x: Float32Array,
-  split: Split,
-  ids: number[],
-  itemShape: number[],
-  classes: number,
-) {
-  const size = itemSize(itemShape);
-  const xb = new Float32Array(ids.length * size);
-  ids.forEach((id, row) => {
-    xb.set(x.subarray(id * size, (id + 1) * size), row * size);
-  });
-  return { xb, yb: Float32Array.from(ids, (id) => split.y[id] ?? 0), classes, recipe };
-}
-
 /**
  * tfjs optimizers have no public learning-rate setter (no schedules in tfjs-layers), but Adam reads its
  * `learningRate` field at every step, so an epoch-wise decay sets that field and keeps the moment estimates that a
@@ -152,7 +136,7 @@ export async function train(
     let lossSum = 0;
     for (let b = 0; b < batches; b++) {
       const ids = order.slice(b * hyper.batchSize, (b + 1) * hyper.batchSize);
-      const { xb, yb } = batchTensors(recipe, xTrain, data.train, ids, data.itemShape, classes);
+      const { x: xb, y: yb } = pick(xTrain, data.train.y, itemSize(data.itemShape), ids);
       recipe.augment?.(xb, ids.length, random);
       const xs = tf.tensor(xb, [ids.length, ...data.itemShape]);
       const ys =
