@@ -21,6 +21,13 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
+# Three tries: a mirror hiccup should not fail CI.
+for attempt in 1 2 3; do
+  if apt-get update -qq && apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+    mesa-vulkan-drivers libvulkan1 >/dev/null; then
+    break
+  fi
+  [[ $attempt == 3 ]] && { echo "vulkan: could not install mesa-vulkan-drivers from bookworm-backports" >&2; exit 1; }
+  sleep $((attempt * 10))
+done
 echo "vulkan: installed mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
