@@ -52,5 +52,7 @@ describe.skipIf(!available && !required)("training on WebGPU", () => {
 
     const variants = await exportVariants(recipe, trained, backend);
     expect(variants.parity).toBeLessThanOrEqual(PARITY_TOLERANCE);
+    // The export check ran on the CPU backend and handed the GPU back.
+    expect(tf.getBackend()).toBe("webgpu");
   });
 });

@@ -102,3 +102,22 @@ export async function selectBackend(device: DeviceChoice): Promise<TrainingBacke
   if (probe.adapter) return { ...(await useGpu(probe)), reason: "auto: a WebGPU adapter was found" };
   return useCpu(`auto: no WebGPU adapter${probe.error ? ` (${probe.error})` : ""}, training on the CPU`);
 }
+
+/**
+ * Runs `fn` on the wasm backend and switches back. The export check compares ONNX against tfjs's own predictions
+ * computed this way even after GPU training: GPUs may reorder float sums (and WebGPU allows a few ULP of error
+ * in exp), which is no fault of the export, while the wasm kernels are the same float32 arithmetic onnxruntime-web
+ * does. tfjs moves the model's weights to the active backend when they are read.
+ */
+export async function onCpu<T>(fn: () => Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  if (previous === "wasm") return fn();
+  await import("@tensorflow/tfjs-backend-wasm");
+  registerMissingWasmKernels();
+  await activate("wasm");
+  try {
+    return await fn();
+  } finally {
+    await activate(previous as "webgpu" | "wasm");
+  }
+}

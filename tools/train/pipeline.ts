@@ -15,7 +15,7 @@ import { listVersionDirs, nextVersion, sha256 } from "../repository/files.ts";
 import { assertFitsWorker } from "../repository/limits.ts";
 import type { ManifestDraft, Published } from "../repository/publish.ts";
 import { publish, UNITS_PER_REQUEST, unitsPerItem } from "../repository/publish.ts";
-import type { TrainingBackend } from "./backend.ts";
+import { onCpu, type TrainingBackend } from "./backend.ts";
 import { itemSize } from "./datasets/dataset.ts";
 import { type Evaluation, evaluateOnnx, maxAbsDiff, maxScaledDiff, meanBaselineMse } from "./evaluate.ts";
 import { exportOnnx } from "./export.ts";
@@ -82,7 +82,9 @@ export async function exportVariants(recipe: Recipe, trained: Trained, backend: 
     metadata: { recipe: recipe.name, backend: backend.backend },
   });
   const test = trained.data.test;
-  const reference = await predictTf(trained.model, normalize(test.x, trained.normalization), trained.data.itemShape);
+  const reference = await onCpu(() =>
+    predictTf(trained.model, normalize(test.x, trained.normalization), trained.data.itemShape),
+  );
   const exported = await evaluateOnnx(fp32, recipe, test, trained.data.itemShape, io);
   const parity = maxScaledDiff(reference, exported.predictions);
   if (!(parity <= PARITY_TOLERANCE)) {
