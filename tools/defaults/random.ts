@@ -10,6 +10,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Standard normal draws from `random` (Box–Muller; 1 - random() keeps the log away from 0). */
+export function gaussian(random: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
 /** Fisher–Yates shuffle of 0..n-1 driven by `random`. */
 export function shuffledIndices(n: number, random: () => number): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);

@@ -1,6 +1,6 @@
 /** How far a quantized model's outputs move from its float source's, on the same inputs (onnxruntime-web). */
 
-import { seededRandom } from "../defaults/random.ts";
+import { gaussian, seededRandom } from "../defaults/random.ts";
 import { inspectModel } from "./inspect.ts";
 import { type Feed, loadModel } from "./run.ts";
 
@@ -60,8 +60,7 @@ export function syntheticFeeds(
 ): Record<string, Feed>[] | undefined {
   const { inputs } = inspectModel(bytes);
   if (inputs.some((i) => i.datatype !== "FP32")) return undefined;
-  const random = seededRandom(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const normal = gaussian(seededRandom(seed));
   return Array.from({ length: batches }, () =>
     Object.fromEntries(
       inputs.map((i) => {

@@ -15,6 +15,7 @@ import { onnx } from "./proto.ts";
 import {
   dimsOf,
   FLOAT,
+  floatAttribute,
   floatData,
   intAttribute,
   opsetOf,
@@ -55,7 +56,7 @@ function target(node: Onnx.INodeProto, initializers: Map<string, Onnx.ITensorPro
     bias.dataType === FLOAT &&
     bias.dims?.length === 1 &&
     Number(bias.dims[0]) === channels &&
-    (op === "Conv" || (node.attribute ?? []).every((a) => a.name !== "beta" || a.f === 1));
+    (op === "Conv" || floatAttribute(node, "beta", 1) === 1);
   return { node, weight, axis, bias: vectorBias ? bias : undefined };
 }
 

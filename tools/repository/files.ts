@@ -1,6 +1,6 @@
 /** Paths and hashing for the model repository (`models/<name>/<version>/`). */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -24,6 +24,14 @@ export function listVersionDirs(dir: string): { name: string; version: string; p
     }
   }
   return found.sort((a, b) => a.name.localeCompare(b.name) || Number(a.version) - Number(b.version));
+}
+
+/** What a published version's manifest says of its file and date, or undefined when `dir` holds none. */
+export function publishedFile(dir: string): { sha256?: string; created?: string } | undefined {
+  const path = join(dir, "manifest.json");
+  if (!existsSync(path)) return undefined;
+  const manifest = JSON.parse(readFileSync(path, "utf8")) as { file?: { sha256?: string }; created?: string };
+  return { sha256: manifest.file?.sha256, created: manifest.created };
 }
 
 /** The next free version number for a model: 1 for a new one. */

@@ -2,10 +2,10 @@
  * Writes one model version into the repository (`models/<name>/<version>/model.onnx` + manifest.json) and
  * regenerates the Worker's index. The trainer, the default-models script and `models add` all publish through here.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Manifest, parseManifest } from "../../src/models/manifest.ts";
-import { MODELS_DIR, sha256 } from "./files.ts";
+import { MODELS_DIR, publishedFile, sha256 } from "./files.ts";
 import { writeIndex } from "./index-file.ts";
 
 /**
@@ -28,10 +28,8 @@ export interface Published {
 
 /** Republishing the very same file keeps its creation date, so a reproducible rebuild leaves no diff. */
 function previousCreated(dir: string, digest: string): string | undefined {
-  const path = join(dir, "manifest.json");
-  if (!existsSync(path)) return undefined;
-  const previous = JSON.parse(readFileSync(path, "utf8")) as { file?: { sha256?: string }; created?: string };
-  return previous.file?.sha256 === digest ? previous.created : undefined;
+  const previous = publishedFile(dir);
+  return previous?.sha256 === digest ? previous.created : undefined;
 }
 
 export function publish(

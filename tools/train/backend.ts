@@ -83,10 +83,15 @@ async function useGpu(probe: GpuProbe): Promise<TrainingBackend> {
   return { backend: "webgpu", adapter: describeAdapter(probe.adapter), reason: "" };
 }
 
-async function useCpu(reason: string): Promise<TrainingBackend> {
+/** Registers tfjs-backend-wasm with the kernels it lacks, and makes it the active backend. */
+async function startWasm(): Promise<void> {
   await import("@tensorflow/tfjs-backend-wasm");
   registerMissingWasmKernels();
   await activate("wasm");
+}
+
+async function useCpu(reason: string): Promise<TrainingBackend> {
+  await startWasm();
   return { backend: "wasm", adapter: `WebAssembly SIMD on ${process.arch}, 1 thread`, reason };
 }
 
@@ -112,9 +117,7 @@ export async function selectBackend(device: DeviceChoice): Promise<TrainingBacke
 export async function onCpu<T>(fn: () => Promise<T>): Promise<T> {
   const previous = tf.getBackend();
   if (previous === "wasm") return fn();
-  await import("@tensorflow/tfjs-backend-wasm");
-  registerMissingWasmKernels();
-  await activate("wasm");
+  await startWasm();
   try {
     return await fn();
   } finally {

@@ -25,7 +25,7 @@ import { metricName, train } from "./train.ts";
 
 const DEVICES: readonly DeviceChoice[] = ["auto", "gpu", "cpu"];
 
-function positiveInteger(value: string | undefined, flag: string, min: number): number | undefined {
+function integerFlag(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min)
     throw new Error(`${flag} must be an integer ≥ ${min}, not '${value}'`);
@@ -62,8 +62,8 @@ async function main(): Promise<void> {
   const device = values.device as DeviceChoice;
   if (!DEVICES.includes(device))
     throw new Error(`--device must be one of ${DEVICES.join(", ")}, not '${values.device}'`);
-  const seed = positiveInteger(values.seed, "--seed", 0) ?? 1;
-  const epochs = positiveInteger(values.epochs, "--epochs", 1) ?? recipe.defaults.epochs;
+  const seed = integerFlag(values.seed, "--seed", 0) ?? 1;
+  const epochs = integerFlag(values.epochs, "--epochs", 1) ?? recipe.defaults.epochs;
   const out = values.out ?? MODELS_DIR;
   const started = performance.now();
 

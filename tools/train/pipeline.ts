@@ -4,14 +4,12 @@
  * and publish the int8 model (plus its fp32 source, training curve and report) into the model repository.
  */
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { quantizeDynamic } from "../onnx/quantize.ts";
 import type { QuantizeReport } from "../onnx/quantize-common.ts";
 import { quantizeStatic } from "../onnx/quantize-static.ts";
 import type { Feed } from "../onnx/run.ts";
-import { listVersionDirs, nextVersion, sha256 } from "../repository/files.ts";
+import { listVersionDirs, nextVersion, publishedFile, sha256 } from "../repository/files.ts";
 import { assertFitsWorker } from "../repository/limits.ts";
 import type { ManifestDraft, Published } from "../repository/publish.ts";
 import { publish, UNITS_PER_REQUEST, unitsPerItem } from "../repository/publish.ts";
@@ -47,6 +45,8 @@ export interface Variants {
   quantization: QuantizeReport;
   /** Largest |tfjs − fp32 ONNX| / max(1, |tfjs|) over the held-out outputs. */
   parity: number;
+  /** The fp32 ONNX model on the held-out split (onnxruntime-web), measured once for the parity check. */
+  fp32Evaluation: Evaluation;
 }
 
 export const ioNames = (recipe: Recipe) => ({
@@ -85,8 +85,8 @@ export async function exportVariants(recipe: Recipe, trained: Trained, backend: 
   const reference = await onCpu(() =>
     predictTf(trained.model, normalize(test.x, trained.normalization), trained.data.itemShape),
   );
-  const exported = await evaluateOnnx(fp32, recipe, test, trained.data.itemShape, io);
-  const parity = maxScaledDiff(reference, exported.predictions);
+  const fp32Evaluation = await evaluateOnnx(fp32, recipe, test, trained.data.itemShape, io);
+  const parity = maxScaledDiff(reference, fp32Evaluation.predictions);
   if (!(parity <= PARITY_TOLERANCE)) {
     throw new Error(
       `the fp32 ONNX export differs from tfjs by up to ${parity} on the test split (allowed ${PARITY_TOLERANCE}): an exporter bug`,
@@ -96,7 +96,7 @@ export async function exportVariants(recipe: Recipe, trained: Trained, backend: 
     recipe.quantization === "static"
       ? await quantizeStatic(fp32, calibrationFeeds(trained, io.input))
       : quantizeDynamic(fp32);
-  return { fp32, int8, macsPerItem, quantization: report, parity };
+  return { fp32, int8, macsPerItem, quantization: report, parity, fp32Evaluation };
 }
 
 export interface QualityCheck {
@@ -119,12 +119,11 @@ export function qualityGate(task: Recipe["task"], fp32: number, int8: number): s
 export async function checkQuality(
   recipe: Recipe,
   trained: Trained,
-  variants: Pick<Variants, "fp32" | "int8">,
+  variants: Pick<Variants, "fp32Evaluation" | "int8">,
 ): Promise<QualityCheck> {
-  const io = ioNames(recipe);
   const { test, itemShape } = trained.data;
-  const fp32 = await evaluateOnnx(variants.fp32, recipe, test, itemShape, io);
-  const int8 = await evaluateOnnx(variants.int8, recipe, test, itemShape, io);
+  const fp32 = variants.fp32Evaluation;
+  const int8 = await evaluateOnnx(variants.int8, recipe, test, itemShape, ioNames(recipe));
   return { fp32, int8, refusal: qualityGate(recipe.task, fp32.metric, int8.metric) };
 }
 
@@ -145,13 +144,7 @@ function versionFor(out: string, name: string, digest: string): string {
   const newest = listVersionDirs(out)
     .filter((v) => v.name === name)
     .at(-1);
-  if (newest) {
-    const manifest = JSON.parse(readFileSync(join(newest.path, "manifest.json"), "utf8")) as {
-      file?: { sha256?: string };
-    };
-    if (manifest.file?.sha256 === digest) return newest.version;
-  }
-  return nextVersion(out, name);
+  return newest && publishedFile(newest.path)?.sha256 === digest ? newest.version : nextVersion(out, name);
 }
 
 export async function publishTrained(

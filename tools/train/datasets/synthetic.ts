@@ -10,18 +10,13 @@
  * pure noise to ignore. The target is nonlinear (a product inside a sine, a square) and known exactly, and the
  * noise ε sets a floor of about 1% of the target's variance under the achievable MSE.
  */
-import { seededRandom } from "../../defaults/random.ts";
+import { gaussian, seededRandom } from "../../defaults/random.ts";
 import { type Dataset, seededSplit } from "./dataset.ts";
 
 export const SYNTHETIC_DIMS = 1000;
 export const LATENT_DIMS = 5;
 export const TARGET_NOISE = 0.5;
 export const INPUT_NOISE = 0.01;
-
-function gaussian(random: () => number): () => number {
-  // Box–Muller; 1 - random() keeps log away from 0.
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 
 /** Friedman #1 on the five latent factors. */
 export function friedman1(z: ArrayLike<number>): number {
